@@ -1,0 +1,135 @@
+"""`promise-bot run | migrate`: argument parsing, logging, and one clear line per start-up error."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import signal
+import sys
+from typing import NoReturn
+
+from bot.config import ConfigError, Settings, load_settings
+
+log = logging.getLogger("bot")
+
+_SECRET = re.compile(r"\b(xox[abposr]|xapp)-[A-Za-z0-9-]+")
+_DB_PASSWORD = re.compile(r"(://[^:/@]+:)[^@]+@")
+
+
+class RedactSecrets(logging.Filter):
+    """Tokens never reach the logs, even inside a library's message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def redact(text: str) -> str:
+    return _DB_PASSWORD.sub(r"\1***@", _SECRET.sub(r"\1-***", text))
+
+
+def setup_logging(level: str) -> None:
+    handler = logging.StreamHandler()
+    handler.addFilter(RedactSecrets())
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    print(f"promise-bot: {redact(message)}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="promise-bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="serve Slack (Socket Mode when SLACK_APP_TOKEN is set, else HTTP)")
+    run.add_argument("--http", action="store_true", help="serve HTTP even when SLACK_APP_TOKEN is set")
+    run.add_argument("--port", type=int, default=None, help="HTTP port (default: PORT, else 3000)")
+    run.add_argument("--host", default="0.0.0.0", help="HTTP address to bind (default 0.0.0.0)")
+    sub.add_parser("migrate", help="bring the database schema up to date")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    try:
+        if args.command == "migrate":
+            settings = _load(require_slack=False)
+        else:
+            settings = _load(require_slack=True)
+    except ConfigError as e:
+        fail(str(e))
+    setup_logging(settings.log_level)
+    if args.command == "migrate":
+        _migrate(settings)
+    else:
+        _run(settings, http=args.http, port=args.port, host=args.host)
+
+
+def _load(*, require_slack: bool) -> Settings:
+    if require_slack:
+        return load_settings()
+    import os
+
+    from bot.config import load_dotenv_file
+
+    load_dotenv_file()
+    env = dict(os.environ)
+    env.setdefault("SLACK_BOT_TOKEN", "xoxb-not-needed-to-migrate")
+    env.setdefault("SLACK_SIGNING_SECRET", "not-needed-to-migrate")
+    return load_settings(env)
+
+
+def _migrate(settings: Settings) -> None:
+    from bot.store import StoreError
+    from bot.store.db import make_engine, migrate
+
+    try:
+        migrate(make_engine(settings.database_url))
+    except StoreError as e:
+        fail(f"can't reach the database at DATABASE_URL={settings.database_url}: {_first_line(e)}")
+    log.info("database schema is up to date")
+
+
+def _run(settings: Settings, *, http: bool, port: int | None, host: str) -> None:
+    from slack_bolt.error import BoltError
+
+    from bot.runtime import build_runtime
+    from bot.store import StoreError
+
+    try:
+        runtime = build_runtime(settings)
+    except StoreError as e:
+        fail(f"can't reach the database at DATABASE_URL={settings.database_url}: {_first_line(e)}")
+    except BoltError as e:
+        fail(f"Slack did not accept SLACK_BOT_TOKEN ({_first_line(e)}); check it in .env")
+    except OSError as e:
+        fail(f"can't reach Slack at SLACK_API_URL={settings.slack_api_url}: {_first_line(e)}")
+
+    from bot.slack.http import make_server
+
+    server = make_server(runtime.web(), host, port or settings.port)
+    signal.signal(signal.SIGTERM, lambda *_: server.close())
+    if settings.app_token and not http:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        handler = SocketModeHandler(runtime.app, settings.app_token, web_client=runtime.client)
+        handler.connect()
+        log.info("connected to Slack in Socket Mode; health checks on port %s", server.effective_port)
+    else:
+        log.info("serving Slack over HTTP on %s:%s (POST /slack/events)", host, server.effective_port)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        runtime.close()
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0][:300]

@@ -1,0 +1,216 @@
+"""Settings from the environment (and a `.env` file): one clear error per bad variable.
+
+Real environment variables win over `.env`. Every `PROMISE_*` value is a workspace
+default; settings stored per workspace (later issues) override them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.core.calendar import parse_clock, parse_workdays
+from bot.core.durations import parse_duration
+
+SLACK_API_DEFAULT = "https://slack.com/api/"
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """Workspace defaults (the PROMISE_* variables)."""
+
+    timezone: str = "UTC"
+    workdays: frozenset[int] = frozenset(range(5))
+    day_start: time = time(9)
+    end_of_day: time = time(17)
+    holidays: str | None = None
+    remind_before: timedelta = timedelta(minutes=60)
+    eod_cutoff: timedelta = timedelta(minutes=30)
+    escalate_after: timedelta = timedelta(hours=2)
+    follow_up_after: timedelta = timedelta(days=2)
+    quiet_after: timedelta = timedelta(days=14)
+    lead: str | None = None
+    digest_channel: str | None = None
+    digest_cron: str | None = None
+    digest_weekly_cron: str | None = None
+    reply_within: timedelta | None = None
+    tick: timedelta = timedelta(seconds=15)
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str
+    signing_secret: str
+    app_token: str | None = None
+    database_url: str = "sqlite:///promise-bot.db"
+    slack_api_url: str = SLACK_API_DEFAULT
+    port: int = 3000
+    log_level: str = "INFO"
+    defaults: Defaults = field(default_factory=Defaults)
+
+
+def load_dotenv_file(path: Path | None = None) -> None:
+    """Read `.env` from the working directory; real environment variables win."""
+    from dotenv import load_dotenv
+
+    load_dotenv(path or Path.cwd() / ".env", override=False)
+
+
+def _get(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name)
+    if value is None or value.strip() == "":
+        return None
+    return value.strip()
+
+
+def _parse(env: Mapping[str, str], name: str, parser, example: str):  # type: ignore[no-untyped-def]
+    raw = _get(env, name)
+    if raw is None:
+        return None
+    try:
+        return parser(raw)
+    except (ValueError, KeyError) as exc:
+        raise ConfigError(f"{name}={raw!r} is not valid: {exc}. Example: {name}={example}") from None
+
+
+def _timezone(raw: str) -> str:
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("unknown time zone (use an IANA name)") from None
+    return raw
+
+
+def _cron(raw: str) -> str:
+    from apscheduler.triggers.cron import CronTrigger
+
+    CronTrigger.from_crontab(raw)
+    return raw
+
+
+def _holidays(raw: str) -> str:
+    import holidays
+
+    code = raw.upper()
+    if code not in holidays.list_supported_countries():
+        raise ValueError("unknown country code for the holiday calendar")
+    return code
+
+
+def _pattern(pattern: re.Pattern[str], what: str):  # type: ignore[no-untyped-def]
+    def check(raw: str) -> str:
+        if not pattern.match(raw):
+            raise ValueError(f"not a Slack {what} ID")
+        return raw
+
+    return check
+
+
+def _positive(raw: str) -> timedelta:
+    value = parse_duration(raw)
+    if value <= timedelta(0):
+        raise ValueError("must be longer than zero")
+    return value
+
+
+def _port(raw: str) -> int:
+    port = int(raw)
+    if not 0 < port < 65536:
+        raise ValueError("must be between 1 and 65535")
+    return port
+
+
+def _database_url(raw: str) -> str:
+    """Accept the common `postgres://` spellings and use psycopg 3 for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    if not re.match(r"^[a-z0-9+]+://", raw):
+        raise ValueError("not a database URL")
+    return raw
+
+
+def _api_url(raw: str) -> str:
+    if not re.match(r"^https?://", raw):
+        raise ValueError("must start with http:// or https://")
+    return raw if raw.endswith("/") else raw + "/"
+
+
+def load_defaults(env: Mapping[str, str]) -> Defaults:
+    d = Defaults()
+    values = {
+        "timezone": _parse(env, "PROMISE_TIMEZONE", _timezone, "Europe/London"),
+        "workdays": _parse(env, "PROMISE_WORKDAYS", parse_workdays, "mon-fri"),
+        "day_start": _parse(env, "PROMISE_DAY_START", parse_clock, "09:00"),
+        "end_of_day": _parse(env, "PROMISE_END_OF_DAY", parse_clock, "17:00"),
+        "holidays": _parse(env, "PROMISE_HOLIDAYS", _holidays, "US"),
+        "remind_before": _parse(env, "PROMISE_REMIND_BEFORE", _positive, "60m"),
+        "eod_cutoff": _parse(env, "PROMISE_EOD_CUTOFF", _positive, "30m"),
+        "escalate_after": _parse(env, "PROMISE_ESCALATE_AFTER", _positive, "2h"),
+        "follow_up_after": _parse(env, "PROMISE_FOLLOW_UP_AFTER", _positive, "2d"),
+        "quiet_after": _parse(env, "PROMISE_QUIET_AFTER", _positive, "14d"),
+        "lead": _parse(env, "PROMISE_LEAD", _pattern(_USER_ID, "user"), "U0123ABCD"),
+        "digest_channel": _parse(
+            env, "PROMISE_DIGEST_CHANNEL", _pattern(_CHANNEL_ID, "channel"), "C0123ABCD"
+        ),
+        "digest_cron": _parse(env, "PROMISE_DIGEST_CRON", _cron, '"30 16 * * mon-fri"'),
+        "digest_weekly_cron": _parse(
+            env, "PROMISE_DIGEST_WEEKLY_CRON", _cron, '"0 17 * * fri"'
+        ),
+        "reply_within": _parse(env, "PROMISE_REPLY_WITHIN", _positive, "4h"),
+        "tick": _parse(env, "PROMISE_TICK", _positive, "15s"),
+    }
+    given = {k: v for k, v in values.items() if v is not None}
+    merged = {**d.__dict__, **given}
+    if merged["day_start"] >= merged["end_of_day"]:
+        raise ConfigError(
+            "PROMISE_DAY_START must be earlier than PROMISE_END_OF_DAY "
+            f"(got {merged['day_start']:%H:%M} and {merged['end_of_day']:%H:%M})"
+        )
+    return Defaults(**merged)
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build Settings from `env` (default: os.environ after reading `.env`)."""
+    if env is None:
+        load_dotenv_file()
+        env = os.environ
+    missing = [n for n in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET") if _get(env, n) is None]
+    if missing:
+        raise ConfigError(
+            f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set: "
+            "put your Slack app's credentials in the environment or in a .env file "
+            "(copy .env.example to .env and fill it in)"
+        )
+    bot_token = _get(env, "SLACK_BOT_TOKEN") or ""
+    if not bot_token.startswith("xoxb-"):
+        raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+    app_token = _get(env, "SLACK_APP_TOKEN")
+    if app_token is not None and not app_token.startswith("xapp-"):
+        raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+    level = (_get(env, "LOG_LEVEL") or "INFO").upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ConfigError(f"LOG_LEVEL={level!r} is not valid: use DEBUG, INFO, WARNING or ERROR")
+    return Settings(
+        bot_token=bot_token,
+        signing_secret=_get(env, "SLACK_SIGNING_SECRET") or "",
+        app_token=app_token,
+        database_url=_parse(env, "DATABASE_URL", _database_url, "sqlite:///promise-bot.db")
+        or Settings.database_url,
+        slack_api_url=_parse(env, "SLACK_API_URL", _api_url, SLACK_API_DEFAULT)
+        or SLACK_API_DEFAULT,
+        port=_parse(env, "PORT", _port, "3000") or 3000,
+        log_level=level,
+        defaults=load_defaults(env),
+    )

@@ -1,0 +1,252 @@
+"""`/promise` text → a typed command, or a usage error with a correct example.
+
+Only the shape of the text is read here. WHEN stays a string: it is read later in the
+invoker's own calendar (bot.core.when), and mentioned users are checked against Slack.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MAX_TEXT = 4000
+MAX_WHAT = 500
+MAX_NOTE = 1000
+MAX_CLIENT = 200
+
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_ID = re.compile(r"^#?(\d{1,12})$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+EXAMPLE_CREATE = "/promise @maria send the revised deck to Acme by fri 3pm"
+EXAMPLE_REPLY = "/promise reply @maria to Acme about the invoice by tomorrow noon"
+
+
+class UsageError(ValueError):
+    """The text could not be read; `message` says why and `example` shows a correct use."""
+
+    def __init__(self, message: str, example: str = EXAMPLE_CREATE) -> None:
+        super().__init__(message)
+        self.message = message
+        self.example = example
+
+
+@dataclass(frozen=True)
+class OpenModal:
+    """`/promise` with no text: open the form."""
+
+
+@dataclass(frozen=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True)
+class Create:
+    what: str
+    when: str
+    owner: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    client: str
+    owner: str | None = None
+    about: str | None = None
+    when: str | None = None
+
+
+@dataclass(frozen=True)
+class ListItems:
+    user: str | None = None  # None: the invoker's
+    everyone: bool = False
+
+
+@dataclass(frozen=True)
+class Done:
+    item_id: int
+    helpers: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Move:
+    item_id: int
+    when: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Cancel:
+    item_id: int
+
+
+@dataclass(frozen=True)
+class Coming:
+    """A command the grammar knows that a later release implements."""
+
+    name: str
+
+
+Command = OpenModal | Help | Create | Reply | ListItems | Done | Move | Cancel | Coming
+
+COMING = ("handoff", "wait", "away", "watch", "unwatch", "stats", "settings")
+
+
+def parse_command(text: str) -> Command:
+    """Read the text of `/promise`; raise UsageError for anything it cannot use."""
+    if _CONTROL.search(text):
+        raise UsageError("Your text has control characters in it (such as a null byte).")
+    if len(text) > MAX_TEXT:
+        raise UsageError(
+            f"That's {len(text):,} characters: more than I can take ({MAX_TEXT:,}). "
+            "Keep the promise short and put the details in a thread."
+        )
+    text = " ".join(text.split())
+    if not text:
+        return OpenModal()
+    head, _, rest = text.partition(" ")
+    verb = head.lower()
+    if verb in ("help", "?"):
+        return Help()
+    if verb == "reply":
+        return _reply(rest)
+    if verb == "list":
+        return _list(rest)
+    if verb in ("done", "close"):
+        return _done(rest)
+    if verb == "move":
+        return _move(rest)
+    if verb == "cancel":
+        return _cancel(rest)
+    if verb in COMING:
+        return Coming(verb)
+    return _create(text)
+
+
+def mentions(text: str) -> list[str]:
+    """User IDs mentioned in Slack's escaped form, `<@U123>` or `<@U123|name>`."""
+    return _MENTION.findall(text)
+
+
+def _leading_owner(text: str) -> tuple[str | None, str]:
+    m = _MENTION.match(text)
+    if m:
+        return m.group(1), text[m.end() :].strip()
+    if text.startswith("@"):
+        raise UsageError(
+            f"I can't tell who {text.split()[0]} is. Pick the person from Slack's @ list "
+            "so the mention turns blue."
+        )
+    return None, text
+
+
+def _create(text: str) -> Create:
+    owner, rest = _leading_owner(text)
+    what, when = _split_last(rest, " by ")
+    if when is None:
+        raise UsageError("I need a deadline: say *by WHEN* at the end.")
+    if not what:
+        raise UsageError("Say what you promised before *by*.")
+    if not when:
+        raise UsageError("Say when after *by*, such as `4pm`, `tomorrow` or `fri 3pm`.")
+    return Create(what=_bounded_what(what), when=when, owner=owner)
+
+
+def _reply(rest: str) -> Reply:
+    owner, rest = _leading_owner(rest)
+    if not rest.lower().startswith("to "):
+        raise UsageError("Say who the reply is *to*.", EXAMPLE_REPLY)
+    rest = rest[3:].strip()
+    rest, when = _split_last(rest, " by ")
+    client, about = _split_first(rest, " about ")
+    if not client:
+        raise UsageError("Name the client the reply is to.", EXAMPLE_REPLY)
+    if len(client) > MAX_CLIENT:
+        raise UsageError(f"Keep the client's name under {MAX_CLIENT} characters.", EXAMPLE_REPLY)
+    if when is not None and not when:
+        raise UsageError("Say when after *by*, or leave *by* out.", EXAMPLE_REPLY)
+    return Reply(
+        client=client,
+        owner=owner,
+        about=_bounded_what(about, EXAMPLE_REPLY) if about else None,
+        when=when,
+    )
+
+
+def _list(rest: str) -> ListItems:
+    if not rest:
+        return ListItems()
+    if rest.lower() == "all":
+        return ListItems(everyone=True)
+    m = _MENTION.fullmatch(rest)
+    if m:
+        return ListItems(user=m.group(1))
+    raise UsageError("`list` takes nothing, a person or `all`.", "/promise list @maria")
+
+
+def _item_id(token: str, example: str) -> int:
+    m = _ID.match(token)
+    if not m:
+        raise UsageError(f"`{token or '…'}` isn't a promise number.", example)
+    return int(m.group(1))
+
+
+def _done(rest: str) -> Done:
+    example = "/promise done 42 @sam @lee"
+    token, _, tail = rest.partition(" ")
+    item_id = _item_id(token, example)
+    helpers = mentions(tail)
+    leftover = _MENTION.sub("", tail).strip()
+    if leftover:
+        raise UsageError("After the number, `done` takes only @mentions of people who helped.", example)
+    return Done(item_id=item_id, helpers=tuple(dict.fromkeys(helpers)))
+
+
+def _move(rest: str) -> Move:
+    example = "/promise move 42 to mon 10am because the client sent new figures"
+    token, _, tail = rest.partition(" ")
+    item_id = _item_id(token, example)
+    if not tail.lower().startswith("to "):
+        raise UsageError("Say the new deadline after *to*.", example)
+    when, note = _split_first(tail[3:].strip(), " because ")
+    if not when:
+        raise UsageError("Say the new deadline after *to*.", example)
+    if note is not None and len(note) > MAX_NOTE:
+        raise UsageError(f"Keep the note under {MAX_NOTE} characters.", example)
+    return Move(item_id=item_id, when=when, note=note or None)
+
+
+def _cancel(rest: str) -> Cancel:
+    example = "/promise cancel 42"
+    if " " in rest:
+        raise UsageError("`cancel` takes just the promise number.", example)
+    return Cancel(item_id=_item_id(rest, example))
+
+
+def _bounded_what(what: str, example: str = EXAMPLE_CREATE) -> str:
+    if len(what) > MAX_WHAT:
+        raise UsageError(
+            f"That promise is {len(what):,} characters; keep it under {MAX_WHAT} "
+            "and put the details in a thread.",
+            example,
+        )
+    return what
+
+
+def _split_last(text: str, sep: str) -> tuple[str, str | None]:
+    """Split at the last `sep` (case-insensitive): 'send a by-law by fri' → ('send a by-law', 'fri')."""
+    idx = text.lower().rfind(sep)
+    if idx < 0:
+        if text.lower().startswith(sep.lstrip()):
+            return "", text[len(sep.lstrip()) :].strip()
+        if text.lower().endswith(sep.rstrip()):
+            return text[: -len(sep.rstrip())].strip(), ""
+        return text, None
+    return text[:idx].strip(), text[idx + len(sep) :].strip()
+
+
+def _split_first(text: str, sep: str) -> tuple[str, str | None]:
+    idx = text.lower().find(sep)
+    if idx < 0:
+        return text.strip(), None
+    return text[:idx].strip(), text[idx + len(sep) :].strip()

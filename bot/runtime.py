@@ -1,0 +1,47 @@
+"""Wires the pieces together: settings → database → Slack client → service → Bolt app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.service import Service
+from bot.slack.app import build_app
+from bot.slack.client import build_web_client
+from bot.slack.directory import SlackDirectory
+from bot.slack.http import WebApp
+from bot.slack.notifier import SlackNotifier
+from bot.store.db import make_engine, migrate, ping
+from bot.store.repo import Repo
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    clock: Clock
+    repo: Repo
+    client: WebClient
+    service: Service
+    app: App
+
+    def web(self) -> WebApp:
+        return WebApp(self.app, healthy=lambda: ping(self.repo.engine))
+
+    def close(self) -> None:
+        self.repo.engine.dispose()
+
+
+def build_runtime(settings: Settings, clock: Clock | None = None, *, run_migrations: bool = True) -> Runtime:
+    clock = clock or SystemClock()
+    engine = make_engine(settings.database_url)
+    if run_migrations:
+        migrate(engine)
+    repo = Repo(engine)
+    client = build_web_client(settings.bot_token, settings.slack_api_url)
+    service = Service(repo, SlackDirectory(client), SlackNotifier(client), settings.defaults, clock)
+    app = build_app(client, settings.signing_secret, service)
+    return Runtime(settings, clock, repo, client, service, app)

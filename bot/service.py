@@ -1,0 +1,442 @@
+"""Use cases of /promise: record, list, close, move, cancel.
+
+The service reads commands, applies the rules in bot.core, stores through the repo and
+posts through the Notifier. It returns plain result objects; bot/slack/blocks.py turns
+them into messages.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from bot.store import StoreError
+
+from bot.clock import Clock
+from bot.config import Defaults
+from bot.core import commands as cmd
+from bot.core.calendar import WorkCalendar
+from bot.core.outcome import Outcome, judge
+from bot.core.sla import reply_due
+from bot.core.when import WhenError, parse_when
+from bot.ports import Directory, DirectoryUnavailable, Notifier, NotifyError, Person
+from bot.store.models import Item
+from bot.store.repo import NewItem, Repo
+
+log = logging.getLogger(__name__)
+
+LIST_LIMIT = 30
+
+
+# ---- results -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Bad input or a refusal: nothing was stored or changed."""
+
+    message: str
+    example: str | None = None
+
+
+@dataclass(frozen=True)
+class Created:
+    item: Item
+    tz: str
+
+
+@dataclass(frozen=True)
+class Listed:
+    items: list[Item]
+    total: int
+    whose: str | None  # a user ID; None for the whole workspace
+    mine: bool
+    tz: str
+
+
+@dataclass(frozen=True)
+class Closed:
+    item: Item
+    outcome: Outcome
+    announced: bool
+    announce_error: str | None = None
+
+
+@dataclass(frozen=True)
+class AlreadyClosed:
+    item: Item
+
+
+@dataclass(frozen=True)
+class Moved:
+    item: Item
+    tz: str
+    in_advance: bool
+    note_posted: bool
+    post_error: str | None = None
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    item: Item
+
+
+@dataclass(frozen=True)
+class HelpText:
+    lead: str | None
+
+
+@dataclass(frozen=True)
+class ComingSoon:
+    name: str
+
+
+@dataclass(frozen=True)
+class OpenForm:
+    """The caller should open the new-promise modal."""
+
+    today: date
+    tz: str
+
+
+Result = (
+    Problem | Created | Listed | Closed | AlreadyClosed | Moved | Cancelled | HelpText
+    | ComingSoon | OpenForm
+)
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """Who asked, where."""
+
+    team_id: str
+    user_id: str
+    channel_id: str | None = None
+
+
+@dataclass(frozen=True)
+class FormInput:
+    """What the new-promise modal submitted (text is plain, not yet escaped)."""
+
+    owner_id: str
+    what: str
+    client: str | None
+    day: date
+    at: time | None
+    channel_id: str | None = None
+
+
+@dataclass
+class FormErrors:
+    """Per-field problems for the modal (Slack shows them under each input)."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+# ---- the service ---------------------------------------------------------------------
+
+
+class Service:
+    def __init__(
+        self,
+        repo: Repo,
+        directory: Directory,
+        notifier: Notifier,
+        defaults: Defaults,
+        clock: Clock,
+    ) -> None:
+        self.repo = repo
+        self.directory = directory
+        self.notifier = notifier
+        self.defaults = defaults
+        self.clock = clock
+
+    # -- entry points
+
+    def handle(self, who: Invocation, text: str) -> Result:
+        """Run one `/promise` text. Never raises for bad input; storage errors become Problems."""
+        try:
+            command = cmd.parse_command(text)
+        except cmd.UsageError as e:
+            return Problem(e.message, e.example)
+        try:
+            return self._run(who, command)
+        except cmd.UsageError as e:
+            return Problem(e.message, e.example)
+        except StoreError:
+            log.exception("database error while handling /promise")
+            return Problem(
+                "I couldn't reach my database just now, so nothing was saved or changed. "
+                "Please try again in a minute."
+            )
+
+    def create_from_form(self, who: Invocation, form: FormInput) -> Created | FormErrors:
+        errors = FormErrors()
+        what = " ".join(form.what.split())
+        if not what:
+            errors.errors["what"] = "Say what you promised."
+        elif len(what) > cmd.MAX_WHAT:
+            errors.errors["what"] = f"Keep it under {cmd.MAX_WHAT} characters."
+        client = " ".join((form.client or "").split()) or None
+        if client and len(client) > cmd.MAX_CLIENT:
+            errors.errors["client"] = f"Keep the client's name under {cmd.MAX_CLIENT} characters."
+        owner = self._person(who.team_id, form.owner_id)
+        if owner is not None and (owner.is_bot or owner.deleted):
+            errors.errors["owner"] = "Pick a person: a bot or deactivated account can't own it."
+        cal = self.calendar_for(who.team_id, who.user_id)
+        due = cal.at(form.day, form.at) if form.at else cal.end_of_day_on(form.day)
+        now = self.clock.now()
+        if due <= now:
+            errors.errors["date" if form.at is None else "time"] = "That moment has passed."
+        if errors.errors:
+            return errors
+        item = self.repo.create_item(
+            NewItem(
+                team_id=who.team_id,
+                kind="promise",
+                what=escape(what),
+                client=escape(client) if client else None,
+                owner_id=form.owner_id,
+                creator_id=who.user_id,
+                channel_id=form.channel_id,
+                due_at=due,
+            ),
+            now,
+        )
+        return Created(item, cal.tz.key)
+
+    # -- helpers the Slack layer uses too
+
+    def calendar_for(self, team_id: str, user_id: str) -> WorkCalendar:
+        """The person's working calendar: their Slack time zone, the workspace's days and hours."""
+        tz = self.defaults.timezone
+        try:
+            person = self.directory.person(team_id, user_id)
+            if person is not None and person.tz:
+                tz = person.tz
+        except DirectoryUnavailable:
+            log.warning("users.info unavailable; using the fallback time zone %s", tz)
+        return self._calendar(tz)
+
+    def form_defaults(self, who: Invocation) -> OpenForm:
+        cal = self.calendar_for(who.team_id, who.user_id)
+        return OpenForm(today=cal.today(self.clock.now()), tz=cal.tz.key)
+
+    # -- commands
+
+    def _run(self, who: Invocation, command: cmd.Command) -> Result:
+        match command:
+            case cmd.OpenModal():
+                return self.form_defaults(who)
+            case cmd.Help():
+                return HelpText(self.defaults.lead)
+            case cmd.Coming(name=name):
+                return ComingSoon(name)
+            case cmd.Create():
+                return self._create(who, command)
+            case cmd.Reply():
+                return self._reply(who, command)
+            case cmd.ListItems():
+                return self._list(who, command)
+            case cmd.Done():
+                return self._done(who, command)
+            case cmd.Move():
+                return self._move(who, command)
+            case cmd.Cancel():
+                return self._cancel(who, command)
+        raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
+
+    def _create(self, who: Invocation, c: cmd.Create) -> Result:
+        owner = c.owner or who.user_id
+        if problem := self._check_owner(who.team_id, owner):
+            return problem
+        cal = self.calendar_for(who.team_id, who.user_id)
+        now = self.clock.now()
+        try:
+            due = parse_when(c.when, now, cal)
+        except WhenError as e:
+            return Problem(str(e), cmd.EXAMPLE_CREATE)
+        item = self.repo.create_item(
+            NewItem(
+                team_id=who.team_id,
+                kind="promise",
+                what=c.what,
+                owner_id=owner,
+                creator_id=who.user_id,
+                channel_id=who.channel_id,
+                due_at=due,
+            ),
+            now,
+        )
+        return Created(item, cal.tz.key)
+
+    def _reply(self, who: Invocation, c: cmd.Reply) -> Result:
+        owner = c.owner or who.user_id
+        if problem := self._check_owner(who.team_id, owner):
+            return problem
+        cal = self.calendar_for(who.team_id, who.user_id)
+        now = self.clock.now()
+        if c.when is None:
+            due = reply_due(
+                now, cal, cutoff=self.defaults.eod_cutoff, within=self.defaults.reply_within
+            )
+        else:
+            try:
+                due = parse_when(c.when, now, cal)
+            except WhenError as e:
+                return Problem(str(e), cmd.EXAMPLE_REPLY)
+        item = self.repo.create_item(
+            NewItem(
+                team_id=who.team_id,
+                kind="reply",
+                what=c.about or f"Reply to {c.client}",
+                client=c.client,
+                owner_id=owner,
+                creator_id=who.user_id,
+                channel_id=who.channel_id,
+                due_at=due,
+            ),
+            now,
+        )
+        return Created(item, cal.tz.key)
+
+    def _list(self, who: Invocation, c: cmd.ListItems) -> Result:
+        tz = self.calendar_for(who.team_id, who.user_id).tz.key
+        if c.everyone:
+            lead = self.defaults.lead
+            if lead is not None and who.user_id != lead:
+                return Problem(
+                    f"Only the lead (<@{lead}>) can list everyone's items. "
+                    "You can list yours, or a teammate's.",
+                    "/promise list @maria",
+                )
+            whose = None
+        else:
+            whose = c.user or who.user_id
+        items = list(self.repo.open_items(who.team_id, user_id=whose, limit=LIST_LIMIT))
+        total = (
+            len(items)
+            if len(items) < LIST_LIMIT
+            else self.repo.count_open(who.team_id, user_id=whose)
+        )
+        return Listed(items, total, whose, whose == who.user_id, tz)
+
+    def _done(self, who: Invocation, c: cmd.Done) -> Result:
+        item, problem = self._editable(who, c.item_id, "close")
+        if problem:
+            return problem
+        assert item is not None
+        for helper in c.helpers:
+            if problem := self._check_owner(who.team_id, helper, role="helper"):
+                return problem
+        now = self.clock.now()
+        closed = self.repo.close_item(who.team_id, item.id, who.user_id, now, c.helpers)
+        if closed is None:
+            return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
+        outcome = judge(
+            closed.due_at,
+            now,
+            moved_in_advance=closed.moved_in_advance,
+            moved_late=closed.moved_late,
+        )
+        if closed.kind != "promise" or not closed.channel_id:
+            return Closed(closed, outcome, announced=False)
+        try:
+            self.notifier.thank_you(closed, outcome)
+        except NotifyError as e:
+            return Closed(closed, outcome, announced=False, announce_error=e.reason)
+        return Closed(closed, outcome, announced=True)
+
+    def _move(self, who: Invocation, c: cmd.Move) -> Result:
+        item, problem = self._editable(who, c.item_id, "move")
+        if problem:
+            return problem
+        assert item is not None
+        cal = self.calendar_for(who.team_id, who.user_id)
+        now = self.clock.now()
+        try:
+            due = parse_when(c.when, now, cal)
+        except WhenError as e:
+            return Problem(str(e), "/promise move 42 to mon 10am because the figures changed")
+        if due == item.due_at:
+            return Problem("That's the deadline it already has; nothing changed.")
+        moved = self.repo.move_item(who.team_id, item.id, who.user_id, due, now, c.note)
+        if moved is None:
+            return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
+        in_advance = now <= item.due_at
+        if not (c.note and moved.channel_id):
+            return Moved(moved, cal.tz.key, in_advance, note_posted=False)
+        try:
+            self.notifier.deadline_moved(moved, c.note, who.user_id)
+        except NotifyError as e:
+            return Moved(moved, cal.tz.key, in_advance, note_posted=False, post_error=e.reason)
+        return Moved(moved, cal.tz.key, in_advance, note_posted=True)
+
+    def _cancel(self, who: Invocation, c: cmd.Cancel) -> Result:
+        item, problem = self._editable(who, c.item_id, "cancel")
+        if problem:
+            return problem
+        assert item is not None
+        cancelled = self.repo.cancel_item(who.team_id, item.id, who.user_id, self.clock.now())
+        if cancelled is None:
+            return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
+        return Cancelled(cancelled)
+
+    # -- rules
+
+    def _editable(self, who: Invocation, item_id: int, verb: str) -> tuple[Item | None, Problem | None]:
+        """The item, if it exists in this workspace, is open and `who` may change it."""
+        item = self.repo.get_item(who.team_id, item_id)
+        if item is None:
+            return None, Problem(
+                f"I can't find #{item_id} in this workspace. `/promise list` shows your open items.",
+                "/promise list",
+            )
+        allowed = {item.owner_id, item.creator_id, self.defaults.lead}
+        if who.user_id not in allowed:
+            return None, Problem(
+                f"Only the owner (<@{item.owner_id}>), whoever made the promise "
+                f"(<@{item.creator_id}>) or the lead can {verb} #{item.id}. "
+                "Ask one of them, or offer to help."
+            )
+        if item.status != "open":
+            return item, None  # the repo's conditional update reports AlreadyClosed
+        return item, None
+
+    def _check_owner(self, team_id: str, user_id: str, role: str = "owner") -> Problem | None:
+        person = self._person(team_id, user_id)
+        if person is None:
+            return Problem(
+                f"I can't find <@{user_id}> in this workspace. Pick the person from Slack's "
+                "@ list so the mention turns blue."
+            )
+        if person.is_bot or person.deleted:
+            what = "a bot" if person.is_bot else "a deactivated account"
+            return Problem(f"<@{user_id}> is {what}, so can't be the {role}. Pick a person.")
+        return None
+
+    def _person(self, team_id: str, user_id: str) -> Person | None:
+        """Look a person up; when Slack can't be asked, trust the mention Slack itself made."""
+        try:
+            return self.directory.person(team_id, user_id)
+        except DirectoryUnavailable:
+            log.warning("users.info unavailable; accepting %s unchecked", user_id)
+            return Person(id=user_id, tz=None)
+
+    def _calendar(self, tz: str) -> WorkCalendar:
+        d = self.defaults
+        return WorkCalendar(
+            tz=ZoneInfo(tz),
+            workdays=d.workdays,
+            day_start=d.day_start,
+            end_of_day=d.end_of_day,
+            holiday_country=d.holidays,
+        )
+
+
+def escape(text: str) -> str:
+    """Escape plain text for Slack mrkdwn, as Slack itself does for slash-command text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+

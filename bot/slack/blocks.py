@@ -1,0 +1,279 @@
+"""Pure functions: results and items → Slack text and Block Kit payloads.
+
+Every message carries a plain `text` too: it is the notification and screen-reader text.
+Stored text is Slack-escaped mrkdwn; `safe()` only defuses broadcast mentions in it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import (
+    ContextBlock,
+    DatePickerElement,
+    InputBlock,
+    MarkdownTextObject,
+    PlainTextInputElement,
+    SectionBlock,
+    TimePickerElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.core.outcome import Outcome
+from bot.service import (
+    AlreadyClosed,
+    Cancelled,
+    Closed,
+    ComingSoon,
+    Created,
+    HelpText,
+    Listed,
+    Moved,
+    OpenForm,
+    Problem,
+    Result,
+)
+from bot.store.models import Item
+
+Message = dict[str, Any]
+
+CREATE_CALLBACK = "promise_create"
+_BROADCAST = re.compile(r"<!(channel|here|everyone)(?:\|[^>]*)?>")
+_SUBTEAM = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|@?([^>]*))?>")
+
+
+def safe(text: str) -> str:
+    """Keep stored text from pinging a whole channel or group when the bot repeats it."""
+    text = _BROADCAST.sub(r"@\1", text)
+    return _SUBTEAM.sub(lambda m: "@" + (m.group(1) or "group"), text)
+
+
+def when(at: datetime, tz: str) -> str:
+    """A time each reader sees in their own zone, with a fallback in the author's zone."""
+    local = at.astimezone(ZoneInfo(tz))
+    fallback = local.strftime("%a %b %-d, %-I:%M %p ") + (local.tzname() or tz)
+    return f"<!date^{int(at.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
+def _section(text: str) -> dict[str, Any]:
+    return SectionBlock(text=MarkdownTextObject(text=text)).to_dict()
+
+
+def _context(text: str) -> dict[str, Any]:
+    return ContextBlock(elements=[MarkdownTextObject(text=text)]).to_dict()
+
+
+def _message(text: str, *sections: str, context: str | None = None) -> Message:
+    blocks = [_section(s) for s in sections]
+    if context:
+        blocks.append(_context(context))
+    return {"text": text, "blocks": blocks}
+
+
+def _label(item: Item) -> str:
+    return f"*#{item.id}*"
+
+
+def _describe(item: Item) -> str:
+    what = safe(item.what)
+    if item.kind == "reply":
+        return f"reply to *{safe(item.client or 'the client')}*" + (
+            "" if what.startswith("Reply to ") else f" about _{what}_"
+        )
+    return f"_{what}_" + (f" for *{safe(item.client)}*" if item.client else "")
+
+
+def render(result: Result, now: datetime | None = None) -> Message:
+    """The ephemeral answer to the person who ran the command."""
+    match result:
+        case Problem(message=message, example=example):
+            text = f":warning: {message}"
+            sections = [text] if not example else [text, f"For example: `{example}`"]
+            return _message(text, *sections)
+        case Created(item=item, tz=tz):
+            due = when(item.due_at, tz)
+            if item.kind == "reply":
+                line = f":incoming_envelope: Recorded {_label(item)}: <@{item.owner_id}> owes a {_describe(item)} by {due}."
+            else:
+                line = f":white_check_mark: Promise {_label(item)} recorded: <@{item.owner_id}> will deliver {_describe(item)} by {due}."
+            return _message(
+                line,
+                line,
+                context=f"Close it with `/promise done {item.id}` · need more time? `/promise move {item.id} to …`",
+            )
+        case Listed():
+            return _listing(result, now)
+        case Closed(item=item, outcome=outcome, announced=announced, announce_error=error):
+            line = f":tada: Closed {_label(item)} {_describe(item)} — {outcome.describe()}."
+            if announced and item.channel_id:
+                line += f" I thanked everyone in <#{item.channel_id}>."
+            elif error:
+                line += (
+                    f"\nI couldn't post the thank-you in <#{item.channel_id}> (`{error}`). "
+                    "Invite me there with `/invite @promise-bot` so I can next time."
+                )
+            return _message(line, line)
+        case AlreadyClosed(item=item):
+            state = "done" if item.status == "done" else "cancelled"
+            by = f" by <@{item.closed_by}>" if item.closed_by else ""
+            line = f":information_source: {_label(item)} is already {state}{by}. Nothing changed."
+            return _message(line, line)
+        case Moved(item=item, tz=tz, in_advance=in_advance, note_posted=posted, post_error=error):
+            line = f":calendar: {_label(item)} {_describe(item)} now due {when(item.due_at, tz)}"
+            line += (
+                " — renegotiated in advance. :thumbsup:"
+                if in_advance
+                else " — the old deadline had passed, so tell the client now if you haven't."
+            )
+            if posted:
+                line += f"\nI posted your note in <#{item.channel_id}>."
+            elif error:
+                line += f"\nI couldn't post your note in <#{item.channel_id}> (`{error}`): please tell the client yourself."
+            return _message(line, line)
+        case Cancelled(item=item):
+            line = f":wastebasket: {_label(item)} {_describe(item)} cancelled. No thank-you will be posted."
+            return _message(line, line)
+        case HelpText(lead=lead):
+            return help_message(lead)
+        case ComingSoon(name=name):
+            line = (
+                f":construction: `/promise {name}` is coming in a later release; nothing was changed. "
+                "`/promise help` lists what works today."
+            )
+            return _message(line, line)
+        case OpenForm():
+            raise ValueError("OpenForm is rendered as a modal, not a message")
+    raise AssertionError(f"unrendered result {result!r}")  # pragma: no cover
+
+
+def _listing(result: Listed, now: datetime | None) -> Message:
+    if result.whose is None:
+        title = "Open items in this workspace"
+    elif result.mine:
+        title = "Your open items (owned or made by you)"
+    else:
+        title = f"<@{result.whose}>'s open items"
+    if not result.items:
+        line = f"*{title}:* none. :sparkles:"
+        return _message(line, line, context="Record one with `/promise WHAT by WHEN`.")
+    lines = []
+    for item in result.items:
+        late = now is not None and item.due_at < now
+        flag = " :red_circle: *overdue*" if late else ""
+        lines.append(
+            f"{_label(item)} {_describe(item)} · <@{item.owner_id}> · due {when(item.due_at, result.tz)}{flag}"
+        )
+    head = f"*{title}:* {result.total}"
+    blocks = [_section(head)] + [_section(chunk) for chunk in _chunks(lines, 2900)]
+    more = result.total - len(result.items)
+    if more > 0:
+        blocks.append(_context(f"…and {more} more, soonest shown first."))
+    blocks.append(_context("`/promise done ID` · `/promise move ID to WHEN` · `/promise cancel ID`"))
+    return {"text": f"{title}: {result.total}", "blocks": blocks}
+
+
+def _chunks(lines: list[str], limit: int) -> list[str]:
+    """Join lines into section texts, each under Slack's 3,000-character section limit."""
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        if current and len(current) + 1 + len(line) > limit:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def help_message(lead: str | None) -> Message:
+    text = "\n".join(
+        [
+            "*promise-bot* remembers what we promised clients and nudges the owner before it's late.",
+            "• `/promise [@owner] WHAT by WHEN` — record a promise (`by 4pm`, `by EOD`, `by fri 3pm`, `by dec 3`, `by in 2 hours`)",
+            "• `/promise` — open a form instead",
+            "• `/promise reply [@owner] to CLIENT [about WHAT] [by WHEN]` — a client message from mail or phone that needs an answer (default: by the end of the working day)",
+            "• `/promise list [@user|all]` — open items",
+            "• `/promise done ID [@helper …]` — close it and thank everyone in the channel",
+            "• `/promise move ID to WHEN [because NOTE]` — a new deadline; the note is posted for the client",
+            "• `/promise cancel ID` — drop it without a thank-you",
+        ]
+    )
+    who = f"the lead (<@{lead}>)" if lead else "the lead"
+    return _message(
+        "promise-bot help",
+        text,
+        context=f"Only the owner, whoever made the promise or {who} can close, move or cancel it. IDs look like `#42`; `42` works too.",
+    )
+
+
+def thank_you(item: Item, outcome: Outcome) -> tuple[str, list[dict[str, Any]]]:
+    """The public thank-you in the item's channel: what, for whom, how it went, who did it."""
+    people = [f"<@{c.user_id}>" for c in item.contributors]
+    names = people[0] if len(people) == 1 else ", ".join(people[:-1]) + f" and {people[-1]}"
+    client = f" to *{safe(item.client)}*" if item.client else ""
+    line = f":tada: Delivered{client}: _{safe(item.what)}_ — {outcome.describe()}."
+    thanks = f"Thank you {names}! :raised_hands:"
+    text = f"Delivered: {safe(item.what)} — {outcome.describe()}. Thank you {names}!"
+    blocks = [_section(f"{line}\n{thanks}"), _context(f"Promise #{item.id}")]
+    return text, blocks
+
+
+def moved_note(item: Item, note: str, actor: str) -> tuple[str, list[dict[str, Any]]]:
+    """The note for the client when a deadline moves: tell them, don't go silent."""
+    text = f"Update on {safe(item.what)}: {safe(note)}"
+    body = f":calendar: *Update on* _{safe(item.what)}_\n{safe(note)}"
+    return text, [_section(body), _context(f"From <@{actor}> · promise #{item.id}")]
+
+
+def create_modal(form: OpenForm, user_id: str, channel_id: str | None) -> dict[str, Any]:
+    """The form `/promise` opens when given no text."""
+    view = View(
+        type="modal",
+        callback_id=CREATE_CALLBACK,
+        title="New promise",
+        submit="Record",
+        close="Cancel",
+        private_metadata=json.dumps({"channel": channel_id}),
+        blocks=[
+            InputBlock(
+                block_id="owner",
+                label="Who owns it?",
+                element=UserSelectElement(action_id="value", initial_user=user_id),
+            ),
+            InputBlock(
+                block_id="what",
+                label="What was promised?",
+                element=PlainTextInputElement(
+                    action_id="value", max_length=500, placeholder="Send the revised deck"
+                ),
+            ),
+            InputBlock(
+                block_id="client",
+                label="For which client?",
+                optional=True,
+                element=PlainTextInputElement(action_id="value", max_length=200, placeholder="Acme"),
+            ),
+            InputBlock(
+                block_id="date",
+                label="Due date",
+                element=DatePickerElement(action_id="value", initial_date=form.today.isoformat()),
+            ),
+            InputBlock(
+                block_id="time",
+                label="Due time (empty: end of the working day)",
+                optional=True,
+                element=TimePickerElement(action_id="value"),
+            ),
+        ],
+    )
+    return view.to_dict()
+
+
+def parse_day(value: str) -> date:
+    return date.fromisoformat(value)

@@ -1,0 +1,59 @@
+"""users.info look-ups (time zone, bot, external), cached: they are asked on every command."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.ports import DirectoryUnavailable, Person
+
+_NOT_FOUND = ("user_not_found", "users_not_found")
+
+
+class SlackDirectory:
+    def __init__(self, client: WebClient, ttl_seconds: float = 3600, size: int = 10_000) -> None:
+        self.client = client
+        self.ttl = ttl_seconds
+        self.size = size
+        self._cache: OrderedDict[tuple[str, str], tuple[float, Person | None]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def person(self, team_id: str, user_id: str) -> Person | None:
+        key = (team_id, user_id)
+        now = time.monotonic()
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit and hit[0] > now:
+                self._cache.move_to_end(key)
+                return hit[1]
+        person = self._fetch(team_id, user_id)
+        with self._lock:
+            self._cache[key] = (now + self.ttl, person)
+            self._cache.move_to_end(key)
+            while len(self._cache) > self.size:
+                self._cache.popitem(last=False)
+        return person
+
+    def _fetch(self, team_id: str, user_id: str) -> Person | None:
+        try:
+            user = self.client.users_info(user=user_id)["user"]
+        except SlackApiError as e:
+            if e.response.get("error") in _NOT_FOUND:
+                return None
+            raise DirectoryUnavailable(str(e.response.get("error"))) from e
+        except SlackClientError as e:
+            raise DirectoryUnavailable(str(e)) from e
+        except OSError as e:  # timeouts and refused connections after the retries
+            raise DirectoryUnavailable(str(e)) from e
+        return Person(
+            id=user["id"],
+            tz=user.get("tz") or None,
+            is_bot=bool(user.get("is_bot")) or user["id"] == "USLACKBOT",
+            deleted=bool(user.get("deleted")),
+            external=bool(user.get("team_id")) and user.get("team_id") != team_id,
+            name=user.get("real_name") or user.get("name") or user["id"],
+        )

@@ -1,0 +1,44 @@
+"""`/promise`: ack at once, then do the work and answer through the response_url."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.service import Invocation, OpenForm, Service
+from bot.slack import blocks
+from bot.slack.client import respond
+
+log = logging.getLogger(__name__)
+
+SORRY = {
+    "text": ":warning: Something went wrong on my side, so nothing was changed. "
+    "Please try again in a minute."
+}
+
+
+def promise_command(service: Service) -> Callable[..., None]:
+    def promise(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        url = body.get("response_url")
+        who = Invocation(body["team_id"], body["user_id"], body.get("channel_id"))
+        try:
+            result = service.handle(who, body.get("text") or "")
+            if isinstance(result, OpenForm):
+                view = blocks.create_modal(result, who.user_id, who.channel_id)
+                client.views_open(trigger_id=body["trigger_id"], view=view)
+                return
+            respond(url, blocks.render(result, service.clock.now()))
+        except Exception:
+            log.exception("/promise failed")
+            respond(url, SORRY)
+
+    return promise
+
+
+def register(app: App, service: Service) -> None:
+    app.command("/promise")(promise_command(service))

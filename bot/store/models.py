@@ -1,0 +1,113 @@
+"""Tables. Every row carries the Slack team ID; times are stored as UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on every backend (SQLite drops zones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):  # type: ignore[no-untyped-def]
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Item(Base):
+    """Something the team owes a client: a promise, or a reply to a client message."""
+
+    __tablename__ = "items"
+    __table_args__ = (
+        Index("ix_items_team_owner_status", "team_id", "owner_id", "status"),
+        Index("ix_items_team_creator_status", "team_id", "creator_id", "status"),
+        Index("ix_items_team_status_due", "team_id", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))  # promise | reply
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | done | cancelled
+    what: Mapped[str] = mapped_column(Text)
+    client: Mapped[str | None] = mapped_column(String(200))
+    owner_id: Mapped[str] = mapped_column(String(32))
+    creator_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    original_due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by: Mapped[str | None] = mapped_column(String(32))
+    moved_in_advance: Mapped[int] = mapped_column(Integer, default=0)
+    moved_late: Mapped[int] = mapped_column(Integer, default=0)
+
+    contributors: Mapped[list[Contributor]] = relationship(
+        back_populates="item",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="Contributor.id",
+    )
+
+
+class Contributor(Base):
+    """A person credited when the item closes: its owner and every helper."""
+
+    __tablename__ = "contributors"
+    __table_args__ = (Index("ux_contributors_item_user", "item_id", "user_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(32))
+    role: Mapped[str] = mapped_column(String(16))  # owner | helper
+
+    item: Mapped[Item] = relationship(back_populates="contributors")
+
+
+class ItemEvent(Base):
+    """What happened to an item and when: the history digests and stats are built from."""
+
+    __tablename__ = "item_events"
+    __table_args__ = (Index("ix_item_events_team_at", "team_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))  # created | moved | done | cancelled
+    due_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    due_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class SeenEvent(Base):
+    """Slack event IDs already handled, so Slack's retries are not processed twice."""
+
+    __tablename__ = "seen_events"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -1,0 +1,184 @@
+"""The few queries the service needs. Every one is scoped by team."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.store.db import make_sessions
+from bot.store.models import Contributor, Item, ItemEvent, SeenEvent
+
+OPEN = "open"
+DONE = "done"
+CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class NewItem:
+    team_id: str
+    kind: str
+    what: str
+    owner_id: str
+    creator_id: str
+    due_at: datetime
+    channel_id: str | None = None
+    client: str | None = None
+
+
+class Repo:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions: sessionmaker[Session] = make_sessions(engine)
+
+    def create_item(self, new: NewItem, now: datetime) -> Item:
+        with self.sessions.begin() as s:
+            item = Item(
+                team_id=new.team_id,
+                kind=new.kind,
+                status=OPEN,
+                what=new.what,
+                client=new.client,
+                owner_id=new.owner_id,
+                creator_id=new.creator_id,
+                channel_id=new.channel_id,
+                due_at=new.due_at,
+                original_due_at=new.due_at,
+                created_at=now,
+                moved_in_advance=0,
+                moved_late=0,
+            )
+            item.contributors.append(
+                Contributor(team_id=new.team_id, user_id=new.owner_id, role="owner")
+            )
+            s.add(item)
+            s.flush()
+            s.add(_event(item, new.creator_id, "created", now, due_after=new.due_at))
+        return item
+
+    def get_item(self, team_id: str, item_id: int) -> Item | None:
+        with self.sessions() as s:
+            return s.scalar(select(Item).where(Item.team_id == team_id, Item.id == item_id))
+
+    def open_items(
+        self, team_id: str, *, user_id: str | None = None, limit: int = 200
+    ) -> Sequence[Item]:
+        """Open items, soonest first; with user_id, the ones they own or created."""
+        q = select(Item).where(Item.team_id == team_id, Item.status == OPEN)
+        if user_id is not None:
+            q = q.where(or_(Item.owner_id == user_id, Item.creator_id == user_id))
+        with self.sessions() as s:
+            return s.scalars(q.order_by(Item.due_at, Item.id).limit(limit)).all()
+
+    def count_open(self, team_id: str, *, user_id: str | None = None) -> int:
+        q = select(func.count()).select_from(Item).where(
+            Item.team_id == team_id, Item.status == OPEN
+        )
+        if user_id is not None:
+            q = q.where(or_(Item.owner_id == user_id, Item.creator_id == user_id))
+        with self.sessions() as s:
+            return int(s.scalar(q) or 0)
+
+    def close_item(
+        self, team_id: str, item_id: int, actor: str, now: datetime, helpers: Iterable[str] = ()
+    ) -> Item | None:
+        """Mark done if still open; None when someone else closed or cancelled it first."""
+        with self.sessions.begin() as s:
+            if not _transition(s, team_id, item_id, DONE, now, actor):
+                return None
+            item = s.get_one(Item, item_id)
+            known = {c.user_id for c in item.contributors}
+            for user in helpers:
+                if user not in known:
+                    known.add(user)
+                    item.contributors.append(
+                        Contributor(team_id=team_id, user_id=user, role="helper")
+                    )
+            s.add(_event(item, actor, "done", now))
+            s.flush()
+            s.refresh(item)
+            return item
+
+    def cancel_item(self, team_id: str, item_id: int, actor: str, now: datetime) -> Item | None:
+        with self.sessions.begin() as s:
+            if not _transition(s, team_id, item_id, CANCELLED, now, actor):
+                return None
+            item = s.get_one(Item, item_id)
+            s.add(_event(item, actor, "cancelled", now))
+            return item
+
+    def move_item(
+        self,
+        team_id: str,
+        item_id: int,
+        actor: str,
+        new_due: datetime,
+        now: datetime,
+        note: str | None = None,
+    ) -> Item | None:
+        """Move an open item's deadline, counting whether it moved before or after it passed."""
+        with self.sessions.begin() as s:
+            item = s.scalar(
+                select(Item)
+                .where(Item.team_id == team_id, Item.id == item_id, Item.status == OPEN)
+                .with_for_update()
+            )
+            if item is None:
+                return None
+            before = item.due_at
+            if now <= before:
+                item.moved_in_advance += 1
+            else:
+                item.moved_late += 1
+            item.due_at = new_due
+            s.add(_event(item, actor, "moved", now, due_before=before, due_after=new_due, note=note))
+            s.flush()
+            return item
+
+    def mark_event_seen(self, team_id: str, event_id: str, now: datetime) -> bool:
+        """Record a Slack event ID; False when it was already recorded (a retry)."""
+        try:
+            with self.sessions.begin() as s:
+                s.add(SeenEvent(team_id=team_id, event_id=event_id, seen_at=now))
+            return True
+        except IntegrityError:
+            return False
+
+
+def _transition(
+    s: Session, team_id: str, item_id: int, status: str, now: datetime, actor: str
+) -> bool:
+    """open → status, as one conditional update: exactly one row changed, or it was not open."""
+    result = s.execute(
+        update(Item)
+        .where(Item.team_id == team_id, Item.id == item_id, Item.status == OPEN)
+        .values(status=status, closed_at=now, closed_by=actor)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def _event(
+    item: Item,
+    actor: str,
+    kind: str,
+    at: datetime,
+    *,
+    due_before: datetime | None = None,
+    due_after: datetime | None = None,
+    note: str | None = None,
+) -> ItemEvent:
+    return ItemEvent(
+        team_id=item.team_id,
+        item_id=item.id,
+        at=at,
+        actor_id=actor,
+        kind=kind,
+        due_before=due_before,
+        due_after=due_after,
+        note=note,
+    )

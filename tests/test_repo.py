@@ -1,0 +1,95 @@
+"""The repository on SQLite and PostgreSQL: migrations, tenancy, conditional transitions."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import inspect, text
+
+from bot.store.db import make_engine, migrate
+from bot.store.repo import NewItem, Repo
+
+NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def repo(database_url: str) -> Repo:
+    engine = make_engine(database_url)
+    migrate(engine)
+    yield Repo(engine)
+    engine.dispose()
+
+
+def _new(team: str = "T1", owner: str = "U1", **kw) -> NewItem:  # type: ignore[no-untyped-def]
+    return NewItem(team_id=team, kind="promise", what="send the deck", owner_id=owner,
+                   creator_id=kw.pop("creator", owner), due_at=NOW + timedelta(hours=3), **kw)
+
+
+def test_it_migrates_twice_without_harm(repo: Repo) -> None:
+    migrate(repo.engine)
+    tables = set(inspect(repo.engine).get_table_names())
+    assert {"items", "contributors", "item_events", "seen_events", "alembic_version"} <= tables
+
+
+def test_it_stores_times_as_aware_utc(repo: Repo) -> None:
+    item = repo.create_item(_new(), NOW)
+    again = repo.get_item("T1", item.id)
+    assert again is not None
+    assert again.due_at == NOW + timedelta(hours=3)
+    assert again.due_at.tzinfo is not None and again.due_at.utcoffset() == timedelta(0)
+    assert [c.user_id for c in again.contributors] == ["U1"]
+
+
+def test_it_keeps_workspaces_apart(repo: Repo) -> None:
+    item = repo.create_item(_new(team="T1"), NOW)
+    assert repo.get_item("T2", item.id) is None
+    assert repo.open_items("T2") == []
+    assert repo.close_item("T2", item.id, "U1", NOW) is None
+    assert repo.get_item("T1", item.id).status == "open"  # type: ignore[union-attr]
+
+
+def test_it_closes_once_even_when_two_race(repo: Repo) -> None:
+    item = repo.create_item(_new(), NOW)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda u: repo.close_item("T1", item.id, u, NOW), ["U1"] * 4))
+    assert sum(r is not None for r in results) == 1
+    with repo.engine.connect() as conn:
+        events = conn.execute(text("SELECT kind FROM item_events WHERE item_id = :i"), {"i": item.id})
+        assert sorted(r[0] for r in events) == ["created", "done"]
+
+
+def test_it_credits_helpers_once(repo: Repo) -> None:
+    item = repo.create_item(_new(), NOW)
+    closed = repo.close_item("T1", item.id, "U1", NOW, ["U2", "U1", "U3", "U2"])
+    assert closed is not None
+    assert [(c.user_id, c.role) for c in closed.contributors] == [
+        ("U1", "owner"), ("U2", "helper"), ("U3", "helper")
+    ]
+
+
+def test_it_counts_moves_before_and_after_the_deadline(repo: Repo) -> None:
+    item = repo.create_item(_new(), NOW)
+    moved = repo.move_item("T1", item.id, "U1", NOW + timedelta(days=1), NOW, "new figures")
+    assert moved is not None and moved.moved_in_advance == 1 and moved.moved_late == 0
+    later = NOW + timedelta(days=2)
+    moved = repo.move_item("T1", item.id, "U1", later + timedelta(hours=1), later)
+    assert moved is not None and moved.moved_late == 1
+    assert moved.original_due_at == NOW + timedelta(hours=3)
+
+
+def test_it_lists_open_items_for_owner_or_creator_soonest_first(repo: Repo) -> None:
+    a = repo.create_item(_new(owner="U1"), NOW)
+    b = repo.create_item(NewItem("T1", "promise", "b", "U2", "U1", NOW + timedelta(hours=1)), NOW)
+    c = repo.create_item(_new(owner="U3"), NOW)
+    repo.cancel_item("T1", a.id, "U1", NOW)
+    assert [i.id for i in repo.open_items("T1", user_id="U1")] == [b.id]
+    assert [i.id for i in repo.open_items("T1")] == [b.id, c.id]
+    assert repo.count_open("T1") == 2
+
+
+def test_it_records_each_event_id_once(repo: Repo) -> None:
+    assert repo.mark_event_seen("T1", "Ev1", NOW) is True
+    assert repo.mark_event_seen("T1", "Ev1", NOW) is False
+    assert repo.mark_event_seen("T2", "Ev1", NOW) is True

@@ -1,0 +1,69 @@
+"""`/promise` text → typed commands, and the usage errors people see."""
+
+import pytest
+
+from bot.core import commands as c
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("send the deck by 4pm", c.Create(what="send the deck", when="4pm")),
+        ("<@U123> send the deck by fri 3pm", c.Create(what="send the deck", when="fri 3pm", owner="U123")),
+        ("<@U123|maria> send the deck by EOD", c.Create(what="send the deck", when="EOD", owner="U123")),
+        ("  send   the deck  BY  tomorrow 10am ", c.Create(what="send the deck", when="tomorrow 10am")),
+        ("review the by-laws by the book by dec 3", c.Create(what="review the by-laws by the book", when="dec 3")),
+        ("envoyer le devis 📎 by in 2 hours", c.Create(what="envoyer le devis 📎", when="in 2 hours")),
+        ("reply to Acme", c.Reply(client="Acme")),
+        ("reply <@U9> to Acme Corp about the invoice by noon", c.Reply(client="Acme Corp", owner="U9", about="the invoice", when="noon")),
+        ("reply to Acme by tomorrow", c.Reply(client="Acme", when="tomorrow")),
+        ("list", c.ListItems()),
+        ("list all", c.ListItems(everyone=True)),
+        ("LIST <@U7|lee>", c.ListItems(user="U7")),
+        ("done 42", c.Done(item_id=42)),
+        ("done #42 <@U1> <@U2|b> <@U1>", c.Done(item_id=42, helpers=("U1", "U2"))),
+        ("move 42 to mon 10am", c.Move(item_id=42, when="mon 10am")),
+        ("move #7 to dec 3 because the client sent new figures", c.Move(item_id=7, when="dec 3", note="the client sent new figures")),
+        ("cancel #42", c.Cancel(item_id=42)),
+        ("help", c.Help()),
+        ("", c.OpenModal()),
+        ("   ", c.OpenModal()),
+        ("watch Acme", c.Coming("watch")),
+        ("stats week", c.Coming("stats")),
+        ("handoff 4 <@U1>", c.Coming("handoff")),
+    ],
+)
+def test_it_reads_the_grammar(text: str, expected: c.Command) -> None:
+    assert c.parse_command(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("send the deck", "deadline"),
+        ("send the deck by", "Say when"),
+        ("by friday", "what you promised"),
+        ("@maria send it by 4pm", "can't tell who @maria is"),
+        ("done", "isn't a promise number"),
+        ("done abc", "`abc` isn't a promise number"),
+        ("done 42 thanks all", "only @mentions"),
+        ("move 42 mon", "after *to*"),
+        ("move 42 to", "after *to*"),
+        ("cancel 42 now", "just the promise number"),
+        ("list everyone", "`list` takes"),
+        ("reply Acme", "*to*"),
+        ("reply to  by 4pm", "Name the client"),
+        ("send \x00 by 4pm", "control characters"),
+        ("x" * 5000 + " by 4pm", "5,007 characters"),
+        ("x" * 600 + " by 4pm", "keep it under 500"),
+    ],
+)
+def test_it_refuses_bad_input_with_an_example(text: str, says: str) -> None:
+    with pytest.raises(c.UsageError) as e:
+        c.parse_command(text)
+    assert says in e.value.message
+    assert e.value.example.startswith("/promise")
+
+
+def test_it_reads_both_mention_forms() -> None:
+    assert c.mentions("<@U1> and <@W2|x> but not @sam") == ["U1", "W2"]
