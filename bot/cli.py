@@ -114,7 +114,7 @@ def _run(settings: Settings, *, http: bool, port: int | None, host: str) -> None
     from bot.slack.http import make_server
 
     server = make_server(runtime.web(), host, port or settings.port)
-    signal.signal(signal.SIGTERM, lambda *_: server.close())
+    signal.signal(signal.SIGTERM, _stop)
     if settings.app_token and not http:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -128,7 +128,14 @@ def _run(settings: Settings, *, http: bool, port: int | None, host: str) -> None
     except KeyboardInterrupt:
         pass
     finally:
+        server.close()
         runtime.close()
+        log.info("stopped")
+
+
+def _stop(*_: object) -> None:
+    """SIGTERM (docker stop, systemd, Kubernetes) ends the process cleanly."""
+    raise SystemExit(0)
 
 
 def _first_line(e: BaseException) -> str:

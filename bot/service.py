@@ -361,7 +361,10 @@ class Service:
         except WhenError as e:
             return Problem(str(e), "/promise move 42 to mon 10am because the figures changed")
         if due == item.due_at:
-            return Problem("That's the deadline it already has; nothing changed.")
+            return Problem(
+                "That's the deadline it already has; nothing changed.",
+                f"/promise move {item.id} to tomorrow 10am because the client asked for more",
+            )
         moved = self.repo.move_item(who.team_id, item.id, who.user_id, due, now, c.note)
         if moved is None:
             return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
@@ -399,7 +402,8 @@ class Service:
             return None, Problem(
                 f"Only the owner (<@{item.owner_id}>), whoever made the promise "
                 f"(<@{item.creator_id}>) or the lead can {verb} #{item.id}. "
-                "Ask one of them, or offer to help."
+                "Ask one of them, or offer to help. Your own items:",
+                "/promise list",
             )
         if item.status != "open":
             return item, None  # the repo's conditional update reports AlreadyClosed
@@ -410,11 +414,15 @@ class Service:
         if person is None:
             return Problem(
                 f"I can't find <@{user_id}> in this workspace. Pick the person from Slack's "
-                "@ list so the mention turns blue."
+                "@ list so the mention turns blue.",
+                cmd.EXAMPLE_CREATE,
             )
         if person.is_bot or person.deleted:
             what = "a bot" if person.is_bot else "a deactivated account"
-            return Problem(f"<@{user_id}> is {what}, so can't be the {role}. Pick a person.")
+            return Problem(
+                f"<@{user_id}> is {what}, so can't be the {role}. Pick a person.",
+                cmd.EXAMPLE_CREATE,
+            )
         return None
 
     def _person(self, team_id: str, user_id: str) -> Person | None:

@@ -1,0 +1,140 @@
+"""Drive the real app as Slack does: signed HTTP requests in, the fake Web API's record out."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from bot.clock import FrozenClock
+from bot.config import load_settings
+from bot.runtime import Runtime, build_runtime
+from bot.slack.http import make_server
+from tests.fakeslack import FakeSlack, signed_headers
+
+SIGNING_SECRET = "e2e-signing-secret"
+TEAM = "T0001"
+
+
+@dataclass
+class Answer:
+    status: int
+    body: str
+    seconds: float
+
+
+class Bot:
+    """The whole app (runtime + waitress on a free port) and a Slack-like client for it."""
+
+    def __init__(self, fake: FakeSlack, database_url: str, clock: FrozenClock, env: dict[str, str]) -> None:
+        settings = load_settings(
+            {
+                "SLACK_BOT_TOKEN": fake.bot_token,
+                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                "SLACK_API_URL": fake.api_url,
+                "DATABASE_URL": database_url,
+                **env,
+            }
+        )
+        self.fake = fake
+        self.clock = clock
+        self.runtime: Runtime = build_runtime(settings, clock)
+        self.server = make_server(self.runtime.web(), "127.0.0.1", 0, threads=4)
+        self.port = self.server.effective_port
+        self._thread = threading.Thread(target=self.server.run, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self.server.close()
+        self.runtime.close()
+
+    # -- raw HTTP
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: str = "",
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        started = time.perf_counter()
+        conn.request(method, path, body=body.encode(), headers=headers or {})
+        resp = conn.getresponse()
+        data = resp.read().decode()
+        conn.close()
+        return Answer(resp.status, data, time.perf_counter() - started)
+
+    def post_signed(
+        self, body: str, content_type: str, *, timestamp: int | None = None, secret: str = SIGNING_SECRET
+    ) -> Answer:
+        headers = signed_headers(secret, body, timestamp=timestamp)
+        headers["Content-Type"] = content_type
+        return self.request("POST", "/slack/events", body, headers)
+
+    # -- what Slack sends
+
+    def command_body(
+        self, text: str, *, user: str = "U0OWNER", channel: str = "C0CLIENT", team: str = TEAM
+    ) -> tuple[str, str]:
+        url = self.fake.response_url()
+        form = {
+            "token": "legacy-verification-token",
+            "team_id": team,
+            "team_domain": "acme-agency",
+            "channel_id": channel,
+            "channel_name": "acme-project",
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": "/promise",
+            "text": text,
+            "api_app_id": "A0001",
+            "response_url": url,
+            "trigger_id": f"{uuid.uuid4().int % 10**12}.1.{uuid.uuid4().hex}",
+        }
+        return urlencode(form), url
+
+    def command(self, text: str, **kw: Any) -> dict[str, Any]:
+        """Run `/promise text`; return what the app answered on the response_url."""
+        body, url = self.command_body(text, **kw)
+        answer = self.post_signed(body, "application/x-www-form-urlencoded")
+        assert answer.status == 200, answer
+        assert answer.seconds < 3, f"ack took {answer.seconds:.2f}s"
+        return self.fake.wait_for_response(url)[-1].payload
+
+    def interact(self, payload: dict[str, Any]) -> Answer:
+        body = urlencode({"payload": json.dumps(payload)})
+        return self.post_signed(body, "application/x-www-form-urlencoded")
+
+    # -- what the database holds
+
+    def items(self) -> list[Any]:
+        from sqlalchemy import select
+
+        from bot.store.models import Item
+
+        with self.runtime.repo.sessions() as s:
+            return list(s.scalars(select(Item).order_by(Item.id)).all())
+
+
+def text_of(message: dict[str, Any]) -> str:
+    """All the text a person would read in a message: its text and every block's text."""
+    parts = [message.get("text") or ""]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("text"), str):
+                parts.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(message.get("blocks") or [])
+    return "\n".join(parts)
