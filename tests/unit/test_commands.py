@@ -9,13 +9,31 @@ from bot.core import commands as c
     ("text", "expected"),
     [
         ("send the deck by 4pm", c.Create(what="send the deck", when="4pm")),
-        ("<@U123> send the deck by fri 3pm", c.Create(what="send the deck", when="fri 3pm", owner="U123")),
-        ("<@U123|maria> send the deck by EOD", c.Create(what="send the deck", when="EOD", owner="U123")),
-        ("  send   the deck  BY  tomorrow 10am ", c.Create(what="send the deck", when="tomorrow 10am")),
-        ("review the by-laws by the book by dec 3", c.Create(what="review the by-laws by the book", when="dec 3")),
-        ("envoyer le devis 📎 by in 2 hours", c.Create(what="envoyer le devis 📎", when="in 2 hours")),
+        (
+            "<@U123> send the deck by fri 3pm",
+            c.Create(what="send the deck", when="fri 3pm", owner="U123"),
+        ),
+        (
+            "<@U123|maria> send the deck by EOD",
+            c.Create(what="send the deck", when="EOD", owner="U123"),
+        ),
+        (
+            "  send   the deck  BY  tomorrow 10am ",
+            c.Create(what="send the deck", when="tomorrow 10am"),
+        ),
+        (
+            "review the by-laws by the book by dec 3",
+            c.Create(what="review the by-laws by the book", when="dec 3"),
+        ),
+        (
+            "envoyer le devis 📎 by in 2 hours",
+            c.Create(what="envoyer le devis 📎", when="in 2 hours"),
+        ),
         ("reply to Acme", c.Reply(client="Acme")),
-        ("reply <@U9> to Acme Corp about the invoice by noon", c.Reply(client="Acme Corp", owner="U9", about="the invoice", when="noon")),
+        (
+            "reply <@U9> to Acme Corp about the invoice by noon",
+            c.Reply(client="Acme Corp", owner="U9", about="the invoice", when="noon"),
+        ),
         ("reply to Acme by tomorrow", c.Reply(client="Acme", when="tomorrow")),
         ("list", c.ListItems()),
         ("list all", c.ListItems(everyone=True)),
@@ -23,7 +41,10 @@ from bot.core import commands as c
         ("done 42", c.Done(item_id=42)),
         ("done #42 <@U1> <@U2|b> <@U1>", c.Done(item_id=42, helpers=("U1", "U2"))),
         ("move 42 to mon 10am", c.Move(item_id=42, when="mon 10am")),
-        ("move #7 to dec 3 because the client sent new figures", c.Move(item_id=7, when="dec 3", note="the client sent new figures")),
+        (
+            "move #7 to dec 3 because the client sent new figures",
+            c.Move(item_id=7, when="dec 3", note="the client sent new figures"),
+        ),
         ("cancel #42", c.Cancel(item_id=42)),
         ("help", c.Help()),
         ("", c.OpenModal()),

@@ -15,7 +15,12 @@ def test_it_has_the_contract_defaults() -> None:
     assert s.database_url == "sqlite:///promise-bot.db"
     assert s.slack_api_url == "https://slack.com/api/"
     assert s.port == 3000 and s.app_token is None
-    assert (d.timezone, d.workdays, d.day_start, d.end_of_day) == ("UTC", frozenset(range(5)), time(9), time(17))
+    assert (d.timezone, d.workdays, d.day_start, d.end_of_day) == (
+        "UTC",
+        frozenset(range(5)),
+        time(9),
+        time(17),
+    )
     assert d.remind_before == timedelta(minutes=60) and d.eod_cutoff == timedelta(minutes=30)
     assert d.escalate_after == timedelta(hours=2) and d.follow_up_after == timedelta(days=2)
     assert d.quiet_after == timedelta(days=14) and d.tick == timedelta(seconds=15)
