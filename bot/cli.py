@@ -47,8 +47,12 @@ def fail(message: str, code: int = 2) -> NoReturn:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="promise-bot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="serve Slack (Socket Mode when SLACK_APP_TOKEN is set, else HTTP)")
-    run.add_argument("--http", action="store_true", help="serve HTTP even when SLACK_APP_TOKEN is set")
+    run = sub.add_parser(
+        "run", help="serve Slack (Socket Mode when SLACK_APP_TOKEN is set, else HTTP)"
+    )
+    run.add_argument(
+        "--http", action="store_true", help="serve HTTP even when SLACK_APP_TOKEN is set"
+    )
     run.add_argument("--port", type=int, default=None, help="HTTP port (default: PORT, else 3000)")
     run.add_argument("--host", default="0.0.0.0", help="HTTP address to bind (default 0.0.0.0)")
     sub.add_parser("migrate", help="bring the database schema up to date")
@@ -120,9 +124,13 @@ def _run(settings: Settings, *, http: bool, port: int | None, host: str) -> None
 
         handler = SocketModeHandler(runtime.app, settings.app_token, web_client=runtime.client)
         handler.connect()
-        log.info("connected to Slack in Socket Mode; health checks on port %s", server.effective_port)
+        log.info(
+            "connected to Slack in Socket Mode; health checks on port %s", server.effective_port
+        )
     else:
-        log.info("serving Slack over HTTP on %s:%s (POST /slack/events)", host, server.effective_port)
+        log.info(
+            "serving Slack over HTTP on %s:%s (POST /slack/events)", host, server.effective_port
+        )
     try:
         server.run()
     except KeyboardInterrupt:

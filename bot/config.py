@@ -81,7 +81,9 @@ def _parse(env: Mapping[str, str], name: str, parser, example: str):  # type: ig
     try:
         return parser(raw)
     except (ValueError, KeyError) as exc:
-        raise ConfigError(f"{name}={raw!r} is not valid: {exc}. Example: {name}={example}") from None
+        raise ConfigError(
+            f"{name}={raw!r} is not valid: {exc}. Example: {name}={example}"
+        ) from None
 
 
 def _timezone(raw: str) -> str:
@@ -165,9 +167,7 @@ def load_defaults(env: Mapping[str, str]) -> Defaults:
             env, "PROMISE_DIGEST_CHANNEL", _pattern(_CHANNEL_ID, "channel"), "C0123ABCD"
         ),
         "digest_cron": _parse(env, "PROMISE_DIGEST_CRON", _cron, '"30 16 * * mon-fri"'),
-        "digest_weekly_cron": _parse(
-            env, "PROMISE_DIGEST_WEEKLY_CRON", _cron, '"0 17 * * fri"'
-        ),
+        "digest_weekly_cron": _parse(env, "PROMISE_DIGEST_WEEKLY_CRON", _cron, '"0 17 * * fri"'),
         "reply_within": _parse(env, "PROMISE_REPLY_WITHIN", _positive, "4h"),
         "tick": _parse(env, "PROMISE_TICK", _positive, "15s"),
     }

@@ -35,7 +35,9 @@ class Runtime:
         self.repo.engine.dispose()
 
 
-def build_runtime(settings: Settings, clock: Clock | None = None, *, run_migrations: bool = True) -> Runtime:
+def build_runtime(
+    settings: Settings, clock: Clock | None = None, *, run_migrations: bool = True
+) -> Runtime:
     clock = clock or SystemClock()
     engine = make_engine(settings.database_url)
     if run_migrations:

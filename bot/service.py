@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, time
 from zoneinfo import ZoneInfo
-
-from bot.store import StoreError
 
 from bot.clock import Clock
 from bot.config import Defaults
@@ -22,6 +20,7 @@ from bot.core.outcome import Outcome, judge
 from bot.core.sla import reply_due
 from bot.core.when import WhenError, parse_when
 from bot.ports import Directory, DirectoryUnavailable, Notifier, NotifyError, Person
+from bot.store import StoreError
 from bot.store.models import Item
 from bot.store.repo import NewItem, Repo
 
@@ -102,8 +101,16 @@ class OpenForm:
 
 
 Result = (
-    Problem | Created | Listed | Closed | AlreadyClosed | Moved | Cancelled | HelpText
-    | ComingSoon | OpenForm
+    Problem
+    | Created
+    | Listed
+    | Closed
+    | AlreadyClosed
+    | Moved
+    | Cancelled
+    | HelpText
+    | ComingSoon
+    | OpenForm
 )
 
 
@@ -389,7 +396,9 @@ class Service:
 
     # -- rules
 
-    def _editable(self, who: Invocation, item_id: int, verb: str) -> tuple[Item | None, Problem | None]:
+    def _editable(
+        self, who: Invocation, item_id: int, verb: str
+    ) -> tuple[Item | None, Problem | None]:
         """The item, if it exists in this workspace, is open and `who` may change it."""
         item = self.repo.get_item(who.team_id, item_id)
         if item is None:
@@ -447,4 +456,3 @@ class Service:
 def escape(text: str) -> str:
     """Escape plain text for Slack mrkdwn, as Slack itself does for slash-command text."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-

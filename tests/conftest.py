@@ -28,7 +28,7 @@ def pg_template() -> Iterator[str]:
     try:
         with admin.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as e:  # noqa: BLE001 - any failure to connect means "no server"
+    except Exception as e:
         message = f"PostgreSQL is not reachable at {PG_SERVER}: {e}"
         if REQUIRE_PG:
             pytest.fail(message)

@@ -23,8 +23,15 @@ def repo(database_url: str) -> Repo:
 
 
 def _new(team: str = "T1", owner: str = "U1", **kw) -> NewItem:  # type: ignore[no-untyped-def]
-    return NewItem(team_id=team, kind="promise", what="send the deck", owner_id=owner,
-                   creator_id=kw.pop("creator", owner), due_at=NOW + timedelta(hours=3), **kw)
+    return NewItem(
+        team_id=team,
+        kind="promise",
+        what="send the deck",
+        owner_id=owner,
+        creator_id=kw.pop("creator", owner),
+        due_at=NOW + timedelta(hours=3),
+        **kw,
+    )
 
 
 def test_it_migrates_twice_without_harm(repo: Repo) -> None:
@@ -56,7 +63,9 @@ def test_it_closes_once_even_when_two_race(repo: Repo) -> None:
         results = list(pool.map(lambda u: repo.close_item("T1", item.id, u, NOW), ["U1"] * 4))
     assert sum(r is not None for r in results) == 1
     with repo.engine.connect() as conn:
-        events = conn.execute(text("SELECT kind FROM item_events WHERE item_id = :i"), {"i": item.id})
+        events = conn.execute(
+            text("SELECT kind FROM item_events WHERE item_id = :i"), {"i": item.id}
+        )
         assert sorted(r[0] for r in events) == ["created", "done"]
 
 
@@ -65,7 +74,9 @@ def test_it_credits_helpers_once(repo: Repo) -> None:
     closed = repo.close_item("T1", item.id, "U1", NOW, ["U2", "U1", "U3", "U2"])
     assert closed is not None
     assert [(c.user_id, c.role) for c in closed.contributors] == [
-        ("U1", "owner"), ("U2", "helper"), ("U3", "helper")
+        ("U1", "owner"),
+        ("U2", "helper"),
+        ("U3", "helper"),
     ]
 
 

@@ -198,7 +198,9 @@ def _done(rest: str) -> Done:
     helpers = mentions(tail)
     leftover = _MENTION.sub("", tail).strip()
     if leftover:
-        raise UsageError("After the number, `done` takes only @mentions of people who helped.", example)
+        raise UsageError(
+            "After the number, `done` takes only @mentions of people who helped.", example
+        )
     return Done(item_id=item_id, helpers=tuple(dict.fromkeys(helpers)))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -16,7 +17,11 @@ def build_app(client: WebClient, signing_secret: str, service: Service) -> App:
     app = App(
         client=client,
         signing_secret=signing_secret,
-        process_before_response=False,
+        # Ack functions run in the request thread and answer at once; the slow part of each
+        # listener is a `lazy` function on this pool, so a burst of commands cannot delay
+        # acks (Slack's 3-second budget is for the ack).
+        process_before_response=True,
+        listener_executor=ThreadPoolExecutor(max_workers=2, thread_name_prefix="after-ack"),
         logger=logging.getLogger("bot.slack"),
     )
     commands.register(app, service)

@@ -173,7 +173,9 @@ def _listing(result: Listed, now: datetime | None) -> Message:
     more = result.total - len(result.items)
     if more > 0:
         blocks.append(_context(f"…and {more} more, soonest shown first."))
-    blocks.append(_context("`/promise done ID` · `/promise move ID to WHEN` · `/promise cancel ID`"))
+    blocks.append(
+        _context("`/promise done ID` · `/promise move ID to WHEN` · `/promise cancel ID`")
+    )
     return {"text": f"{title}: {result.total}", "blocks": blocks}
 
 
@@ -257,7 +259,9 @@ def create_modal(form: OpenForm, user_id: str, channel_id: str | None) -> dict[s
                 block_id="client",
                 label="For which client?",
                 optional=True,
-                element=PlainTextInputElement(action_id="value", max_length=200, placeholder="Acme"),
+                element=PlainTextInputElement(
+                    action_id="value", max_length=200, placeholder="Acme"
+                ),
             ),
             InputBlock(
                 block_id="date",

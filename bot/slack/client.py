@@ -44,7 +44,9 @@ def respond(url: str | None, message: dict[str, Any]) -> bool:
         return False
     body = {"response_type": "ephemeral", **message}
     try:
-        result = WebhookClient(url, timeout=TIMEOUT_SECONDS, retry_handlers=retry_handlers()).send_dict(body)
+        result = WebhookClient(
+            url, timeout=TIMEOUT_SECONDS, retry_handlers=retry_handlers()
+        ).send_dict(body)
     except Exception:
         log.exception("response_url could not be reached")
         return False

@@ -19,13 +19,18 @@ class WebApp:
         self.slack = SlackRequestHandler(app, path="/slack/events")
         self.healthy = healthy
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == "/healthz" and method in ("GET", "HEAD"):
             ok = self.healthy()
-            return _plain(start_response, "200 OK" if ok else "503 Service Unavailable",
-                          "ok" if ok else "database unreachable")
+            return _plain(
+                start_response,
+                "200 OK" if ok else "503 Service Unavailable",
+                "ok" if ok else "database unreachable",
+            )
         if path == "/slack/events":
             if method != "POST":
                 return _plain(start_response, "405 Method Not Allowed", "POST only")
@@ -35,14 +40,19 @@ class WebApp:
 
 def _plain(start_response: Callable[..., Any], status: str, body: str) -> list[bytes]:
     data = body.encode()
-    start_response(status, [("Content-Type", "text/plain; charset=utf-8"),
-                            ("Content-Length", str(len(data)))])
+    start_response(
+        status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(data)))]
+    )
     return [data]
 
 
 def make_server(web: WebApp, host: str, port: int, threads: int = 8) -> Any:
     """A waitress server (not started); `.run()` serves, `.close()` stops, `.effective_port`."""
     return create_server(
-        web, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY,
+        web,
+        host=host,
+        port=port,
+        threads=threads,
+        max_request_body_size=MAX_BODY,
         ident="promise-bot",
     )

@@ -75,8 +75,10 @@ class Repo:
             return s.scalars(q.order_by(Item.due_at, Item.id).limit(limit)).all()
 
     def count_open(self, team_id: str, *, user_id: str | None = None) -> int:
-        q = select(func.count()).select_from(Item).where(
-            Item.team_id == team_id, Item.status == OPEN
+        q = (
+            select(func.count())
+            .select_from(Item)
+            .where(Item.team_id == team_id, Item.status == OPEN)
         )
         if user_id is not None:
             q = q.where(or_(Item.owner_id == user_id, Item.creator_id == user_id))
@@ -135,7 +137,9 @@ class Repo:
             else:
                 item.moved_late += 1
             item.due_at = new_due
-            s.add(_event(item, actor, "moved", now, due_before=before, due_after=new_due, note=note))
+            s.add(
+                _event(item, actor, "moved", now, due_before=before, due_after=new_due, note=note)
+            )
             s.flush()
             return item
 

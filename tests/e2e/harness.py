@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import threading
@@ -21,6 +22,19 @@ SIGNING_SECRET = "e2e-signing-secret"
 TEAM = "T0001"
 
 
+def serve_in_background(server: Any) -> threading.Thread:
+    """Run a waitress server in a thread; closing it from another thread ends the loop."""
+
+    def run() -> None:
+        # The closed socket wakes select() with EBADF: that is how the loop ends.
+        with contextlib.suppress(OSError, ValueError):
+            server.run()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
 @dataclass
 class Answer:
     status: int
@@ -31,7 +45,9 @@ class Answer:
 class Bot:
     """The whole app (runtime + waitress on a free port) and a Slack-like client for it."""
 
-    def __init__(self, fake: FakeSlack, database_url: str, clock: FrozenClock, env: dict[str, str]) -> None:
+    def __init__(
+        self, fake: FakeSlack, database_url: str, clock: FrozenClock, env: dict[str, str]
+    ) -> None:
         settings = load_settings(
             {
                 "SLACK_BOT_TOKEN": fake.bot_token,
@@ -46,11 +62,11 @@ class Bot:
         self.runtime: Runtime = build_runtime(settings, clock)
         self.server = make_server(self.runtime.web(), "127.0.0.1", 0, threads=4)
         self.port = self.server.effective_port
-        self._thread = threading.Thread(target=self.server.run, daemon=True)
-        self._thread.start()
+        self._thread = serve_in_background(self.server)
 
     def close(self) -> None:
         self.server.close()
+        self._thread.join(timeout=5)
         self.runtime.close()
 
     # -- raw HTTP
@@ -71,7 +87,12 @@ class Bot:
         return Answer(resp.status, data, time.perf_counter() - started)
 
     def post_signed(
-        self, body: str, content_type: str, *, timestamp: int | None = None, secret: str = SIGNING_SECRET
+        self,
+        body: str,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        secret: str = SIGNING_SECRET,
     ) -> Answer:
         headers = signed_headers(secret, body, timestamp=timestamp)
         headers["Content-Type"] = content_type

@@ -8,17 +8,26 @@ import sys
 import urllib.request
 from pathlib import Path
 
-import pytest
 from sqlalchemy import create_engine, inspect
 
 from tests.fakeslack import FakeSlack
 
 
-def run_cli(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PROMISE_", "DATABASE_URL"))}
+def run_cli(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "PROMISE_", "DATABASE_URL"))
+    }
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], cwd=cwd, env={**clean, **(env or {})},
-        capture_output=True, text=True, timeout=timeout,
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env={**clean, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -40,7 +49,9 @@ def test_a_malformed_setting_is_named(tmp_path: Path) -> None:
 
 
 def test_the_dotenv_file_is_read_and_real_env_wins(tmp_path: Path) -> None:
-    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-1\nSLACK_SIGNING_SECRET=s\nPROMISE_TICK=soon\n")
+    (tmp_path / ".env").write_text(
+        "SLACK_BOT_TOKEN=xoxb-1\nSLACK_SIGNING_SECRET=s\nPROMISE_TICK=soon\n"
+    )
     result = run_cli(["run"], tmp_path)
     assert "PROMISE_TICK='soon'" in result.stderr
     result = run_cli(["run"], tmp_path, {"PROMISE_TICK": "20s", "PROMISE_WORKDAYS": "never"})
@@ -53,7 +64,9 @@ def test_migrate_creates_the_sqlite_file_in_the_working_directory(tmp_path: Path
     db = tmp_path / "promise-bot.db"
     assert db.exists()
     engine = create_engine(f"sqlite:///{db}")
-    assert {"items", "contributors", "item_events", "seen_events"} <= set(inspect(engine).get_table_names())
+    assert {"items", "contributors", "item_events", "seen_events"} <= set(
+        inspect(engine).get_table_names()
+    )
     engine.dispose()
 
 
@@ -67,21 +80,34 @@ def test_an_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
 
 def test_a_rejected_token_is_one_clear_line(tmp_path: Path) -> None:
     with FakeSlack(bot_token="xoxb-right") as fake:
-        env = {"SLACK_BOT_TOKEN": "xoxb-wrong", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": fake.api_url}
+        env = {
+            "SLACK_BOT_TOKEN": "xoxb-wrong",
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": fake.api_url,
+        }
         result = run_cli(["run", "--http", "--port", "0"], tmp_path, env)
     assert result.returncode == 2
-    assert "Slack did not accept SLACK_BOT_TOKEN" in result.stderr and "invalid_auth" in result.stderr
+    assert (
+        "Slack did not accept SLACK_BOT_TOKEN" in result.stderr and "invalid_auth" in result.stderr
+    )
     assert "xoxb-wrong" not in result.stderr
 
 
 def test_run_serves_http_until_terminated(tmp_path: Path) -> None:
     with FakeSlack() as fake:
-        env = {"SLACK_BOT_TOKEN": fake.bot_token, "SLACK_SIGNING_SECRET": "s",
-               "SLACK_API_URL": fake.api_url, "LOG_LEVEL": "INFO"}
+        env = {
+            "SLACK_BOT_TOKEN": fake.bot_token,
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": fake.api_url,
+            "LOG_LEVEL": "INFO",
+        }
         clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PROMISE_"))}
         proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "run", "--port", "0", "--host", "127.0.0.1"],
-            cwd=tmp_path, env={**clean, **env}, stderr=subprocess.PIPE, text=True,
+            cwd=tmp_path,
+            env={**clean, **env},
+            stderr=subprocess.PIPE,
+            text=True,
         )
         try:
             port = None

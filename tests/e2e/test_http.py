@@ -9,14 +9,18 @@ from tests.e2e.harness import Bot
 
 def test_it_rejects_unsigned_requests(bot: Bot) -> None:
     body, _ = bot.command_body("send the deck by 4pm")
-    answer = bot.request("POST", "/slack/events", body, {"Content-Type": "application/x-www-form-urlencoded"})
+    answer = bot.request(
+        "POST", "/slack/events", body, {"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert answer.status == 401
     assert bot.items() == []
 
 
 def test_it_rejects_stale_requests(bot: Bot) -> None:
     body, _ = bot.command_body("send the deck by 4pm")
-    answer = bot.post_signed(body, "application/x-www-form-urlencoded", timestamp=int(time.time()) - 6 * 60)
+    answer = bot.post_signed(
+        body, "application/x-www-form-urlencoded", timestamp=int(time.time()) - 6 * 60
+    )
     assert answer.status == 401
     assert bot.items() == []
 

@@ -10,9 +10,16 @@ from tests.e2e.conftest import NY
 from tests.e2e.harness import Bot, text_of
 
 
-def submission(view: dict[str, Any], *, user: str = "U0OWNER", owner: str = "U0HELPER",
-               what: str = "send the deck", client: str | None = "Acme",
-               day: str = "2026-12-03", at: str | None = "14:30") -> dict[str, Any]:
+def submission(
+    view: dict[str, Any],
+    *,
+    user: str = "U0OWNER",
+    owner: str = "U0HELPER",
+    what: str = "send the deck",
+    client: str | None = "Acme",
+    day: str = "2026-12-03",
+    at: str | None = "14:30",
+) -> dict[str, Any]:
     values = {
         "owner": {"value": {"type": "users_select", "selected_user": owner}},
         "what": {"value": {"type": "plain_text_input", "value": what}},
@@ -55,7 +62,10 @@ def test_submitting_the_form_records_the_promise(bot: Bot) -> None:
 
     [item] = bot.items()
     assert (item.owner_id, item.creator_id, item.client, item.channel_id) == (
-        "U0HELPER", "U0OWNER", "Acme", "C0CLIENT"
+        "U0HELPER",
+        "U0OWNER",
+        "Acme",
+        "C0CLIENT",
     )
     assert item.what == "send &lt;the&gt; deck &amp; notes"  # stored Slack-escaped, never as markup
     assert item.due_at == datetime(2026, 12, 3, 14, 30, tzinfo=NY)

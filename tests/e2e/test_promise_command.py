@@ -24,7 +24,11 @@ def test_it_records_a_promise_and_confirms_with_a_date_token(bot: Bot) -> None:
 
     [item] = bot.items()
     assert (item.what, item.owner_id, item.creator_id, item.channel_id, item.status) == (
-        "send the revised deck", "U0OWNER", "U0OWNER", "C0CLIENT", "open"
+        "send the revised deck",
+        "U0OWNER",
+        "U0OWNER",
+        "C0CLIENT",
+        "open",
     )
     due = datetime(2026, 12, 1, 16, 0, tzinfo=NY)
     assert item.due_at == due
@@ -44,8 +48,8 @@ def test_it_reads_the_deadline_in_the_invokers_time_zone(bot: Bot) -> None:
 def test_it_falls_back_to_promise_timezone_when_slack_gives_none(make_bot, slack) -> None:  # type: ignore[no-untyped-def]
     slack.add_user("U0NOTZ", "nz", tz="")
     bot = make_bot(PROMISE_TIMEZONE="Europe/Berlin")
-    bot.command("send it by 4pm", user="U0NOTZ")
-    assert bot.items()[0].due_at == datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+    bot.command("send it by 5pm", user="U0NOTZ")  # 16:00 in Berlin now: 5pm is still today
+    assert bot.items()[0].due_at == datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
 
 
 def test_it_takes_unicode_and_emoji(bot: Bot) -> None:

@@ -16,7 +16,9 @@ def test_a_slash_command_over_socket_mode_is_acked_and_answered(bot: Bot) -> Non
     handler.connect()
     try:
         fake.socket.wait_connected()
-        payload = fake.slash_command("/promise", "send the deck by 4pm", user_id="U0OWNER", channel_id="C0CLIENT")
+        payload = fake.slash_command(
+            "/promise", "send the deck by 4pm", user_id="U0OWNER", channel_id="C0CLIENT"
+        )
         ack = fake.socket.send("slash_commands", payload, accepts_response_payload=True)
         assert "envelope_id" in ack
         [answer] = fake.wait_for_response(payload["response_url"])

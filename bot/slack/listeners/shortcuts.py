@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 
 from bot.slack.client import respond
+from bot.slack.listeners.commands import ack_now
 
 
-def track_client_message(ack: Ack, body: dict[str, Any]) -> None:
-    ack()
+def track_client_message(body: dict[str, Any]) -> None:
     respond(
         body.get("response_url"),
         {
@@ -21,4 +21,4 @@ def track_client_message(ack: Ack, body: dict[str, Any]) -> None:
 
 
 def register(app: App) -> None:
-    app.shortcut("track_client_message")(track_client_message)
+    app.shortcut("track_client_message")(ack=ack_now, lazy=[track_client_message])

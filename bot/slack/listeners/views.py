@@ -1,4 +1,5 @@
-"""The new-promise modal: validate in the ack (errors show under each field), then confirm."""
+"""The new-promise modal: validate and store in the ack (errors show under each field),
+then confirm to the person after the ack."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable
 from datetime import date, time
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -36,30 +37,47 @@ def read_form(view: dict[str, Any]) -> FormInput:
     )
 
 
+def _who(body: dict[str, Any], channel: str | None) -> Invocation:
+    user = body["user"]["id"]
+    team = body.get("team", {}).get("id") or body["user"].get("team_id")
+    return Invocation(team, user, channel)
+
+
 def create_submitted(service: Service) -> Callable[..., None]:
-    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        user = body["user"]["id"]
-        team = body.get("team", {}).get("id") or body["user"].get("team_id")
+    def on_submit(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
         form = read_form(view)
-        result = service.create_from_form(Invocation(team, user, form.channel_id), form)
+        result = service.create_from_form(_who(body, form.channel_id), form)
         if isinstance(result, FormErrors):
             ack(response_action="errors", errors=result.errors)
             return
+        context["created"] = blocks.render(result)
         ack()
-        message = blocks.render(result)
-        try:
-            if form.channel_id:
-                client.chat_postEphemeral(channel=form.channel_id, user=user, **message)
-                return
-        except SlackApiError as e:
-            log.info("ephemeral confirmation failed (%s); sending a DM", e.response.get("error"))
-        try:
-            client.chat_postMessage(channel=user, **message)
-        except SlackApiError:
-            log.exception("could not confirm promise #%s to %s", result.item.id, user)
 
     return on_submit
 
 
+def confirm_created(
+    body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """Tell the person it's recorded: ephemerally where they were, else in a DM."""
+    message = context.get("created")
+    if not message:
+        return
+    user = body["user"]["id"]
+    channel = json.loads(view.get("private_metadata") or "{}").get("channel")
+    try:
+        if channel:
+            client.chat_postEphemeral(channel=channel, user=user, **message)
+            return
+    except SlackApiError as e:
+        log.info("ephemeral confirmation failed (%s); sending a DM", e.response.get("error"))
+    try:
+        client.chat_postMessage(channel=user, **message)
+    except SlackApiError:
+        log.exception("could not confirm a new promise to %s", user)
+
+
 def register(app: App, service: Service) -> None:
-    app.view(blocks.CREATE_CALLBACK)(create_submitted(service))
+    app.view(blocks.CREATE_CALLBACK)(ack=create_submitted(service), lazy=[confirm_created])
