@@ -1,59 +1,93 @@
 """Ack latency of `/promise … by tomorrow 4pm` over real HTTP, next to a bare Bolt app.
 
-Both apps run in this process on waitress (same thread count) against the local fake
-Slack; requests are signed like Slack's. Run: `uv run python -m benchmarks.ack_latency`.
+Four processes, as in production: the fake Slack (Slack is remote), promise-bot itself
+(`promise-bot run --http`, SQLite), a bare Bolt app that only acks the same command on
+the same waitress set-up, and this load generator sending requests signed like Slack's.
+Run: `uv run python -m benchmarks.ack_latency [--requests N]`.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
-import logging
+import json
+import os
+import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
-from slack_bolt import App
-
-from bot.clock import SystemClock
-from bot.config import load_settings
-from bot.runtime import build_runtime
-from bot.slack.client import build_web_client
-from bot.slack.http import WebApp, make_server
-from tests.e2e.harness import serve_in_background
-from tests.fakeslack import FakeSlack, signed_headers
+from tests.fakeslack import signed_headers
 
 SECRET = "bench-secret"
+# On two or more cores: the apps get a core of their own; the fake Slack (whose CPU would be
+# Slack's) and this load generator share the other.
+CPUS = sorted(os.sched_getaffinity(0))
+APP_CPU, SLACK_CPU = (CPUS[-1], CPUS[0]) if len(CPUS) > 1 else (CPUS[0], CPUS[0])
 
 
-def serve(web: WebApp) -> tuple[object, int]:
-    server = make_server(web, "127.0.0.1", 0, threads=8)
-    serve_in_background(server)
-    return server, server.effective_port
+def pin(cpu: int) -> None:
+    os.sched_setaffinity(0, {cpu})
 
 
-def bare_bolt(fake: FakeSlack) -> WebApp:
-    app = App(client=build_web_client(fake.bot_token, fake.api_url), signing_secret=SECRET)
+def start_fake() -> tuple[subprocess.Popen[str], dict[str, str]]:
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.fakeslack",
+            "--user",
+            "U0BENCH:America/New_York",
+            "--channel",
+            "C0BENCH:bench",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: pin(SLACK_CPU),
+    )
+    assert proc.stdout is not None
+    return proc, json.loads(proc.stdout.readline())
 
-    @app.command("/promise")
-    def only_ack(ack):  # type: ignore[no-untyped-def]
-        ack()
 
-    return WebApp(app, healthy=lambda: True)
+def start_app(
+    args: list[str], env: dict[str, str], cwd: str, marker: str
+) -> tuple[subprocess.Popen[str], int]:
+    """Start a server process and read its port from the line that says it is serving."""
+    proc = subprocess.Popen(
+        [sys.executable, *args],
+        cwd=cwd,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=lambda: pin(APP_CPU),
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if marker in line:
+            port = int(line.rsplit(":", 1)[1].split()[0])
+            # Keep reading its output so a chatty server never blocks on a full pipe.
+            ThreadPoolExecutor(1).submit(lambda: [None for _ in proc.stdout])  # type: ignore[union-attr]
+            return proc, port
+    raise RuntimeError(f"{args} exited without serving")
 
 
-def one_request(port: int, fake: FakeSlack, i: int) -> float:
+def one_request(port: int, fake: dict[str, str], i: int) -> float:
     body = urlencode(
         {
-            "team_id": fake.team_id,
+            "team_id": fake["team_id"],
             "channel_id": "C0BENCH",
             "user_id": "U0BENCH",
             "command": "/promise",
             "text": f"send report {i} by tomorrow 4pm",
-            "response_url": fake.response_url(),
+            "response_url": f"{fake['base_url']}/respond/{uuid.uuid4().hex}",
             "trigger_id": f"{i}.1.x",
         }
     )
@@ -70,45 +104,71 @@ def one_request(port: int, fake: FakeSlack, i: int) -> float:
     return elapsed
 
 
-def measure(port: int, fake: FakeSlack, concurrency: int, total: int) -> tuple[float, float]:
+def measure(port: int, fake: dict[str, str], concurrency: int, total: int) -> tuple[float, float]:
     with ThreadPoolExecutor(concurrency) as pool:
-        latencies = list(pool.map(lambda i: one_request(port, fake, i), range(total)))
-    latencies.sort()
-    p50 = statistics.median(latencies)
+        latencies = sorted(pool.map(lambda i: one_request(port, fake, i), range(total)))
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return p50 * 1000, p99 * 1000
+    return statistics.median(latencies) * 1000, p99 * 1000
+
+
+def stored(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute("SELECT count(*) FROM items").fetchone()[0])
 
 
 def main() -> None:
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--requests", type=int, default=500)
     args = parser.parse_args()
-    with FakeSlack() as fake, tempfile.TemporaryDirectory() as tmp:
-        fake.add_user("U0BENCH", "bench", tz="America/New_York")
-        fake.add_channel("C0BENCH", "bench")
-        settings = load_settings(
-            {
-                "SLACK_BOT_TOKEN": fake.bot_token,
+    pin(SLACK_CPU)
+    fake_proc, fake = start_fake()
+    procs: list[subprocess.Popen[str]] = [fake_proc]
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {
+                "SLACK_BOT_TOKEN": fake["bot_token"],
                 "SLACK_SIGNING_SECRET": SECRET,
-                "SLACK_API_URL": fake.api_url,
-                "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}",
+                "SLACK_API_URL": fake["api_url"],
+                "LOG_LEVEL": "WARNING",
             }
-        )
-        runtime = build_runtime(settings, SystemClock())
-        ours, our_port = serve(runtime.web())
-        bare, bare_port = serve(bare_bolt(fake))
-        print(f"{'app':<12}{'clients':>8}{'p50 ms':>10}{'p99 ms':>10}")
-        for concurrency in (1, 32):
-            for name, port in (("bare Bolt", bare_port), ("promise-bot", our_port)):
-                measure(port, fake, concurrency, 20)  # warm up
-                p50, p99 = measure(port, fake, concurrency, args.requests)
-                print(f"{name:<12}{concurrency:>8}{p50:>10.1f}{p99:>10.1f}")
-        stored = runtime.repo.count_open(fake.team_id)
-        print(f"promises stored by promise-bot: {stored}")
-        ours.close()  # type: ignore[attr-defined]
-        bare.close()  # type: ignore[attr-defined]
-        runtime.close()
+            env.pop("SLACK_APP_TOKEN", None)
+            ours, our_port = start_app(
+                ["-m", "bot", "run", "--http", "--port", "0", "--host", "127.0.0.1"],
+                {**env, "LOG_LEVEL": "INFO"},
+                tmp,
+                "serving Slack over HTTP",
+            )
+            bare, bare_port = start_app(
+                ["-m", "benchmarks.bare_bolt"], env, str(Path.cwd()), "serving on"
+            )
+            procs += [ours, bare]
+            db = Path(tmp) / "promise-bot.db"
+            print("| app | clients | p50 ms | p99 ms | all stored after the last ack |")
+            print("|---|---:|---:|---:|---:|")
+            sent = 0
+            for concurrency in (1, 32):
+                for name, port in (("bare Bolt", bare_port), ("promise-bot", our_port)):
+                    measure(port, fake, concurrency, 20)  # warm up
+                    p50, p99 = measure(port, fake, concurrency, args.requests)
+                    drained = "—"
+                    if name == "promise-bot":
+                        sent += 20 + args.requests
+                        started = time.perf_counter()
+                        # Each round starts with the previous round's work done.
+                        while stored(db) < sent:
+                            time.sleep(0.05)
+                        drained = f"{time.perf_counter() - started:.1f} s"
+                    print(
+                        f"| {name} | {concurrency} | {p50:.1f} | {p99:.1f} | {drained} |",
+                        flush=True,
+                    )
+    finally:
+        for proc in procs[1:]:
+            proc.terminate()
+            proc.wait(timeout=10)
+        assert fake_proc.stdin is not None
+        fake_proc.stdin.close()
+        fake_proc.wait(timeout=10)
 
 
 if __name__ == "__main__":

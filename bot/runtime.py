@@ -15,6 +15,7 @@ from bot.slack.client import build_web_client
 from bot.slack.directory import SlackDirectory
 from bot.slack.http import WebApp
 from bot.slack.notifier import SlackNotifier
+from bot.slack.priority import AckFirst
 from bot.store.db import make_engine, migrate, ping
 from bot.store.repo import Repo
 
@@ -27,9 +28,10 @@ class Runtime:
     client: WebClient
     service: Service
     app: App
+    gate: AckFirst
 
     def web(self) -> WebApp:
-        return WebApp(self.app, healthy=lambda: ping(self.repo.engine))
+        return WebApp(self.app, healthy=lambda: ping(self.repo.engine), gate=self.gate)
 
     def close(self) -> None:
         self.repo.engine.dispose()
@@ -45,5 +47,6 @@ def build_runtime(
     repo = Repo(engine)
     client = build_web_client(settings.bot_token, settings.slack_api_url)
     service = Service(repo, SlackDirectory(client), SlackNotifier(client), settings.defaults, clock)
-    app = build_app(client, settings.signing_secret, service)
-    return Runtime(settings, clock, repo, client, service, app)
+    gate = AckFirst()
+    app = build_app(client, settings.signing_secret, service, gate)
+    return Runtime(settings, clock, repo, client, service, app, gate)

@@ -9,15 +9,18 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress.server import create_server
 
+from bot.slack.priority import AckFirst
+
 MAX_BODY = 1024 * 1024  # Slack's payloads are far smaller
 
 
 class WebApp:
     """Routes Slack's requests to Bolt and answers health checks."""
 
-    def __init__(self, app: App, healthy: Callable[[], bool]) -> None:
+    def __init__(self, app: App, healthy: Callable[[], bool], gate: AckFirst | None = None) -> None:
         self.slack = SlackRequestHandler(app, path="/slack/events")
         self.healthy = healthy
+        self.gate = gate or AckFirst()
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -34,7 +37,11 @@ class WebApp:
         if path == "/slack/events":
             if method != "POST":
                 return _plain(start_response, "405 Method Not Allowed", "POST only")
-            return self.slack(environ, start_response)
+            self.gate.enter()
+            try:
+                return self.slack(environ, start_response)
+            finally:
+                self.gate.leave()
         return _plain(start_response, "404 Not Found", "not found")
 
 

@@ -201,6 +201,7 @@ class FakeSlack:
         bot_name: str = "promise-bot",
         team_domain: str | None = None,
         clock: _Clock | None = None,
+        any_response_url: bool = False,
     ) -> None:
         self.bot_token = bot_token
         self.app_token = app_token
@@ -229,6 +230,8 @@ class FakeSlack:
         self._uploads: dict[str, dict[str, Any]] = {}
         self._used_triggers: set[str] = set()
         self._response_urls: dict[str, int] = {}
+        # For a fake in another process (benchmarks): accept any /respond/<id> URL.
+        self.any_response_url = any_response_url
         self._response_url_failure: int | None = None
         self._calls: list[Call] = []
         self._responses: list[Response] = []
@@ -867,12 +870,12 @@ class FakeSlack:
         with self._cond:
             if self._response_url_failure is not None:
                 status, body = self._response_url_failure, b"expired_url"
-            elif url not in self._response_urls:
+            elif url not in self._response_urls and not self.any_response_url:
                 status, body = 404, b"invalid_url"
-            elif self._response_urls[url] >= _MAX_RESPONSE_URL_USES:
+            elif self._response_urls.get(url, 0) >= _MAX_RESPONSE_URL_USES:
                 status, body = 404, b"used_url"
             else:
-                self._response_urls[url] += 1
+                self._response_urls[url] = self._response_urls.get(url, 0) + 1
                 status, body = 200, b"ok"
             self._responses.append(Response(url, payload, time.time(), status, headers))
             self._cond.notify_all()

@@ -1,0 +1,28 @@
+"""A bare Bolt app that only acks `/promise`, served exactly like promise-bot (waitress, 8
+threads, /slack/events). The baseline for benchmarks.ack_latency; prints its port."""
+
+from __future__ import annotations
+
+import os
+
+from slack_bolt import App
+
+from bot.slack.client import build_web_client
+from bot.slack.http import WebApp, make_server
+
+
+def main() -> None:
+    client = build_web_client(os.environ["SLACK_BOT_TOKEN"], os.environ["SLACK_API_URL"])
+    app = App(client=client, signing_secret=os.environ["SLACK_SIGNING_SECRET"])
+
+    @app.command("/promise")
+    def only_ack(ack):  # type: ignore[no-untyped-def]
+        ack()
+
+    server = make_server(WebApp(app, healthy=lambda: True), "127.0.0.1", 0)
+    print(f"serving on 127.0.0.1:{server.effective_port}", flush=True)
+    server.run()
+
+
+if __name__ == "__main__":
+    main()
