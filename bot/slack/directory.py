@@ -15,10 +15,20 @@ _NOT_FOUND = ("user_not_found", "users_not_found")
 
 
 class SlackDirectory:
-    def __init__(self, client: WebClient, ttl_seconds: float = 3600, size: int = 10_000) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        ttl_seconds: float = 3600,
+        size: int = 10_000,
+        outage_seconds: float = 30,
+    ) -> None:
         self.client = client
         self.ttl = ttl_seconds
         self.size = size
+        # After a failed look-up (retries included), don't ask again for a while: the
+        # caller falls back at once instead of waiting on a struggling Slack every time.
+        self.outage_seconds = outage_seconds
+        self._down_until = 0.0
         self._cache: OrderedDict[tuple[str, str], tuple[float, Person | None]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -30,7 +40,14 @@ class SlackDirectory:
             if hit and hit[0] > now:
                 self._cache.move_to_end(key)
                 return hit[1]
-        person = self._fetch(team_id, user_id)
+            if now < self._down_until:
+                raise DirectoryUnavailable("users.info failed recently")
+        try:
+            person = self._fetch(team_id, user_id)
+        except DirectoryUnavailable:
+            with self._lock:
+                self._down_until = time.monotonic() + self.outage_seconds
+            raise
         with self._lock:
             self._cache[key] = (now + self.ttl, person)
             self._cache.move_to_end(key)

@@ -120,13 +120,13 @@ class Bot:
         }
         return urlencode(form), url
 
-    def command(self, text: str, **kw: Any) -> dict[str, Any]:
+    def command(self, text: str, *, timeout: float = 5.0, **kw: Any) -> dict[str, Any]:
         """Run `/promise text`; return what the app answered on the response_url."""
         body, url = self.command_body(text, **kw)
         answer = self.post_signed(body, "application/x-www-form-urlencoded")
         assert answer.status == 200, answer
         assert answer.seconds < 3, f"ack took {answer.seconds:.2f}s"
-        return self.fake.wait_for_response(url)[-1].payload
+        return self.fake.wait_for_response(url, timeout=timeout)[-1].payload
 
     def interact(self, payload: dict[str, Any]) -> Answer:
         body = urlencode({"payload": json.dumps(payload)})

@@ -256,3 +256,24 @@ def test_it_works_on_postgresql(make_bot, pg_url: str) -> None:  # type: ignore[
     [item] = bot.items()
     assert item.status == "done" and item.due_at == datetime(2026, 12, 1, 16, 0, tzinfo=NY)
     assert "<@U0HELPER>" in text_of(bot.fake.calls_to("chat.postMessage")[0].params)
+
+
+def test_a_dead_response_url_is_logged_not_fatal(bot: Bot, caplog) -> None:  # type: ignore[no-untyped-def]
+    bot.fake.fail_response_urls(404)
+    body, url = bot.command_body("send the deck by 4pm")
+    assert bot.post_signed(body, "application/x-www-form-urlencoded").status == 200
+    [attempt] = bot.fake.wait_for_response(url)
+    assert attempt.status == 404
+    assert len(bot.items()) == 1  # the promise is kept even though the answer was lost
+    bot.fake.fail_response_urls(None)
+    assert "#" in text_of(bot.command("list"))  # and the app still answers
+
+
+def test_when_slack_cannot_tell_the_time_zone_the_fallback_is_used(make_bot, slack) -> None:  # type: ignore[no-untyped-def]
+    bot = make_bot(PROMISE_TIMEZONE="Europe/Berlin")
+    slack.fail_next("users.info", status=500, count=20)  # beyond the retries
+    answer = bot.command("send it by 5pm", timeout=15)
+    [item] = bot.items()
+    assert item.due_at == datetime(2026, 12, 1, 16, 0, tzinfo=UTC)  # 17:00 Berlin
+    assert f"#{item.id}" in text_of(answer)
+    assert len(slack.calls_to("users.info")) == 3  # one look-up and its two retries, not more
