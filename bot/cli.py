@@ -137,11 +137,15 @@ def _run(settings: Settings, *, http: bool, port: int | None, host: str) -> None
         log.info(
             "serving Slack over HTTP on %s:%s (POST /slack/events)", host, server.effective_port
         )
+    from bot.scheduler import start_ticking
+
+    scheduler = start_ticking(runtime.dispatcher, settings.defaults.tick)
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
+        scheduler.shutdown(wait=False)
         server.close()
         runtime.close()
         log.info("stopped")

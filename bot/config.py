@@ -57,6 +57,8 @@ class Settings:
     slack_api_url: str = SLACK_API_DEFAULT
     port: int = 3000
     log_level: str = "INFO"
+    # How long a claimed nudge is held before another process may take it over.
+    lease: timedelta = timedelta(minutes=5)
     defaults: Defaults = field(default_factory=Defaults)
 
 
@@ -212,5 +214,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         or SLACK_API_DEFAULT,
         port=_parse(env, "PORT", _port, "3000") or 3000,
         log_level=level,
+        lease=_parse(env, "PROMISE_LEASE", _positive, "5m") or timedelta(minutes=5),
         defaults=load_defaults(env),
     )

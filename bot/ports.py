@@ -6,6 +6,7 @@ The Slack implementations live in bot/slack/; tests and benchmarks may pass thei
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -34,11 +35,55 @@ class Directory(Protocol):
 
 
 class NotifyError(Exception):
-    """A post failed; `reason` is Slack's error code (e.g. not_in_channel)."""
+    """A post failed; `reason` is Slack's error code (e.g. not_in_channel).
 
-    def __init__(self, reason: str) -> None:
+    `transient` errors (rate limits after the retries, 5xx, timeouts) are worth trying
+    again later; the others (user_not_found, channel_not_found, …) never will succeed.
+    """
+
+    def __init__(self, reason: str, *, transient: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.transient = transient
+
+
+@dataclass(frozen=True)
+class NudgeView:
+    """One reason to DM a person, with what the message needs to say."""
+
+    nudge_id: int
+    kind: str
+    item: Item | None = None
+    escalate_at: datetime | None = None  # heads-up: when the lead will be told
+
+
+@dataclass(frozen=True)
+class EndOfDay:
+    """The end-of-day DM: today's items, replies owed, and a little of the backlog."""
+
+    due_today: list[Item]
+    replies: list[Item]
+    backlog: list[Item]
+    backlog_more: int
+
+    def empty(self) -> bool:
+        return not (self.due_today or self.replies or self.backlog)
+
+
+class Messenger(Protocol):
+    """Direct messages for nudges; each raises NotifyError when Slack refuses."""
+
+    def send_nudges(
+        self, team_id: str, user_id: str, views: list[NudgeView], eod: EndOfDay | None, tz: str
+    ) -> tuple[str, str]:
+        """One DM for all of `views` (and the end-of-day list); returns (channel, ts)."""
+        ...
+
+    def find_sent(
+        self, team_id: str, user_id: str, nudge_id: int, oldest: datetime
+    ) -> tuple[str, str] | None:
+        """A DM already carrying this nudge (its metadata), if a crashed attempt sent it."""
+        ...
 
 
 class Notifier(Protocol):
@@ -50,4 +95,8 @@ class Notifier(Protocol):
 
     def deadline_moved(self, item: Item, note: str, actor_id: str) -> None:
         """Post the note about a new deadline where the client sees it."""
+        ...
+
+    def handed_off(self, item: Item, previous_owner: str, actor_id: str) -> None:
+        """Tell the new owner, by DM, what they now own: what, for whom, by when, where."""
         ...

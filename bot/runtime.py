@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.dispatch import Dispatcher
 from bot.service import Service
 from bot.slack.app import build_app
 from bot.slack.client import build_web_client
@@ -29,6 +30,8 @@ class Runtime:
     service: Service
     app: App
     gate: AckFirst
+    dispatcher: Dispatcher
+    notifier: SlackNotifier
 
     def web(self) -> WebApp:
         return WebApp(self.app, healthy=lambda: ping(self.repo.engine), gate=self.gate)
@@ -46,7 +49,9 @@ def build_runtime(
         migrate(engine)
     repo = Repo(engine)
     client = build_web_client(settings.bot_token, settings.slack_api_url)
-    service = Service(repo, SlackDirectory(client), SlackNotifier(client), settings.defaults, clock)
+    notifier = SlackNotifier(client, clock)
+    service = Service(repo, SlackDirectory(client), notifier, settings.defaults, clock)
+    dispatcher = Dispatcher(repo, repo.outbox, notifier, service, clock, lease=settings.lease)
     gate = AckFirst()
-    app = build_app(client, settings.signing_secret, service, gate)
-    return Runtime(settings, clock, repo, client, service, app, gate)
+    app = build_app(client, settings.signing_secret, service, notifier, gate)
+    return Runtime(settings, clock, repo, client, service, app, gate, dispatcher, notifier)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -17,11 +17,13 @@ from bot.config import Defaults
 from bot.core import commands as cmd
 from bot.core.calendar import WorkCalendar
 from bot.core.outcome import Outcome, judge
+from bot.core.plan import ItemState, Kind, Policy, next_eod, plan_item
 from bot.core.sla import reply_due
 from bot.core.when import WhenError, parse_when
 from bot.ports import Directory, DirectoryUnavailable, Notifier, NotifyError, Person
 from bot.store import StoreError
 from bot.store.models import Item
+from bot.store.outbox import Want
 from bot.store.repo import NewItem, Repo
 
 log = logging.getLogger(__name__)
@@ -83,6 +85,21 @@ class Cancelled:
 
 
 @dataclass(frozen=True)
+class Snoozed:
+    item: Item
+    until: datetime
+    tz: str
+
+
+@dataclass(frozen=True)
+class HandedOff:
+    item: Item
+    previous_owner: str
+    told: bool
+    tell_error: str | None = None
+
+
+@dataclass(frozen=True)
 class HelpText:
     lead: str | None
 
@@ -111,7 +128,11 @@ Result = (
     | HelpText
     | ComingSoon
     | OpenForm
+    | Snoozed
+    | HandedOff
 )
+
+SNOOZES = {"30m": timedelta(minutes=30), "1h": timedelta(hours=1)}
 
 
 @dataclass(frozen=True)
@@ -212,6 +233,7 @@ class Service:
             ),
             now,
         )
+        self.replan(item)
         return Created(item, cal.tz.key)
 
     # -- helpers the Slack layer uses too
@@ -253,6 +275,8 @@ class Service:
                 return self._move(who, command)
             case cmd.Cancel():
                 return self._cancel(who, command)
+            case cmd.HandOff():
+                return self._hand_off_command(who, command)
         raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
 
     def _create(self, who: Invocation, c: cmd.Create) -> Result:
@@ -277,6 +301,7 @@ class Service:
             ),
             now,
         )
+        self.replan(item)
         return Created(item, cal.tz.key)
 
     def _reply(self, who: Invocation, c: cmd.Reply) -> Result:
@@ -307,6 +332,7 @@ class Service:
             ),
             now,
         )
+        self.replan(item)
         return Created(item, cal.tz.key)
 
     def _list(self, who: Invocation, c: cmd.ListItems) -> Result:
@@ -331,17 +357,40 @@ class Service:
         return Listed(items, total, whose, whose == who.user_id, tz)
 
     def _done(self, who: Invocation, c: cmd.Done) -> Result:
-        item, problem = self._editable(who, c.item_id, "close")
+        return self.close(who, c.item_id, c.helpers)
+
+    def _move(self, who: Invocation, c: cmd.Move) -> Result:
+        return self.move(who, c.item_id, c.when, c.note)
+
+    def _cancel(self, who: Invocation, c: cmd.Cancel) -> Result:
+        item, problem = self._editable(who, c.item_id, "cancel")
         if problem:
             return problem
         assert item is not None
-        for helper in c.helpers:
+        cancelled = self.repo.cancel_item(who.team_id, item.id, who.user_id, self.clock.now())
+        if cancelled is None:
+            return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
+        self.replan(cancelled)
+        return Cancelled(cancelled)
+
+    def _hand_off_command(self, who: Invocation, c: cmd.HandOff) -> Result:
+        return self.hand_off(who, c.item_id, c.to)
+
+    # -- changes to an item (commands and buttons share these)
+
+    def close(self, who: Invocation, item_id: int, helpers: tuple[str, ...] = ()) -> Result:
+        item, problem = self._editable(who, item_id, "close")
+        if problem:
+            return problem
+        assert item is not None
+        for helper in helpers:
             if problem := self._check_owner(who.team_id, helper, role="helper"):
                 return problem
         now = self.clock.now()
-        closed = self.repo.close_item(who.team_id, item.id, who.user_id, now, c.helpers)
+        closed = self.repo.close_item(who.team_id, item.id, who.user_id, now, helpers)
         if closed is None:
             return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
+        self.replan(closed)
         outcome = judge(
             closed.due_at,
             now,
@@ -356,43 +405,134 @@ class Service:
             return Closed(closed, outcome, announced=False, announce_error=e.reason)
         return Closed(closed, outcome, announced=True)
 
-    def _move(self, who: Invocation, c: cmd.Move) -> Result:
-        item, problem = self._editable(who, c.item_id, "move")
+    def move(self, who: Invocation, item_id: int, when: str, note: str | None) -> Result:
+        """A new deadline; before the old one passes it counts as renegotiated in advance."""
+        item, problem = self._editable(who, item_id, "move")
         if problem:
             return problem
         assert item is not None
         cal = self.calendar_for(who.team_id, who.user_id)
         now = self.clock.now()
         try:
-            due = parse_when(c.when, now, cal)
+            due = parse_when(when, now, cal)
         except WhenError as e:
-            return Problem(str(e), "/promise move 42 to mon 10am because the figures changed")
+            return Problem(
+                str(e), f"/promise move {item.id} to mon 10am because the figures changed"
+            )
         if due == item.due_at:
             return Problem(
                 "That's the deadline it already has; nothing changed.",
                 f"/promise move {item.id} to tomorrow 10am because the client asked for more",
             )
-        moved = self.repo.move_item(who.team_id, item.id, who.user_id, due, now, c.note)
+        moved = self.repo.move_item(who.team_id, item.id, who.user_id, due, now, note)
         if moved is None:
             return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
+        self.replan(moved)
         in_advance = now <= item.due_at
-        if not (c.note and moved.channel_id):
+        if not (note and moved.channel_id):
             return Moved(moved, cal.tz.key, in_advance, note_posted=False)
         try:
-            self.notifier.deadline_moved(moved, c.note, who.user_id)
+            self.notifier.deadline_moved(moved, note, who.user_id)
         except NotifyError as e:
             return Moved(moved, cal.tz.key, in_advance, note_posted=False, post_error=e.reason)
         return Moved(moved, cal.tz.key, in_advance, note_posted=True)
 
-    def _cancel(self, who: Invocation, c: cmd.Cancel) -> Result:
-        item, problem = self._editable(who, c.item_id, "cancel")
+    def snooze(self, who: Invocation, item_id: int, choice: str) -> Result:
+        """Quiet until then: `30m`, `1h`, or `tomorrow` (the owner's next working morning)."""
+        item, problem = self._editable(who, item_id, "snooze")
         if problem:
             return problem
         assert item is not None
-        cancelled = self.repo.cancel_item(who.team_id, item.id, who.user_id, self.clock.now())
-        if cancelled is None:
+        now = self.clock.now()
+        cal = self.calendar_for(who.team_id, item.owner_id)
+        if choice in SNOOZES:
+            until = now + SNOOZES[choice]
+        elif choice == "tomorrow":
+            until = cal.start_of_day_on(cal.next_working_day(cal.today(now)))
+        else:
+            return Problem(f"I can't snooze for `{choice}`.", "30m, 1h or tomorrow")
+        snoozed = self.repo.snooze_item(who.team_id, item.id, who.user_id, until, now)
+        if snoozed is None:
             return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
-        return Cancelled(cancelled)
+        self.replan(snoozed)
+        return Snoozed(snoozed, until, cal.tz.key)
+
+    def hand_off(self, who: Invocation, item_id: int, to: str) -> Result:
+        """Give the item to someone else, who is told with its full context."""
+        item, problem = self._editable(who, item_id, "hand off")
+        if problem:
+            return problem
+        assert item is not None
+        if to == item.owner_id:
+            return Problem(f"<@{to}> already owns #{item.id}.", f"/promise handoff {item.id} @sam")
+        if problem := self._check_owner(who.team_id, to):
+            return problem
+        handed = self.repo.hand_off(who.team_id, item.id, who.user_id, to, self.clock.now())
+        if handed is None:
+            return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
+        self.replan(handed)
+        try:
+            self.notifier.handed_off(handed, item.owner_id, who.user_id)
+        except NotifyError as e:
+            return HandedOff(handed, item.owner_id, told=False, tell_error=e.reason)
+        return HandedOff(handed, item.owner_id, told=True)
+
+    def check_when(self, who: Invocation, text: str) -> str | None:
+        """Why `text` is not a usable deadline for `who`, or None when it is."""
+        try:
+            parse_when(text, self.clock.now(), self.calendar_for(who.team_id, who.user_id))
+        except WhenError as e:
+            return str(e)
+        return None
+
+    def check_person(self, team_id: str, user_id: str) -> str | None:
+        problem = self._check_owner(team_id, user_id) if user_id else Problem("Pick a person.")
+        return problem.message if problem else None
+
+    # -- planning: the outbox is the schedule
+
+    def policy(self) -> Policy:
+        d = self.defaults
+        return Policy(
+            remind_before=d.remind_before,
+            escalate_after=d.escalate_after,
+            follow_up_after=d.follow_up_after,
+            eod_cutoff=d.eod_cutoff,
+        )
+
+    def replan(self, item: Item) -> None:
+        """Queue the nudges the item should get from now on; cancel the ones it no longer should."""
+        now = self.clock.now()
+        lead = self.defaults.lead
+        state = ItemState(
+            kind=item.kind,
+            status=item.status,
+            owner_id=item.owner_id,
+            due_at=item.due_at,
+            created_at=item.created_at,
+            closed_at=item.closed_at,
+            snoozed_until=item.snoozed_until,
+        )
+        planned = plan_item(
+            state,
+            self.policy(),
+            now,
+            self.calendar_for(item.team_id, item.owner_id),
+            lead,
+            self.calendar_for(item.team_id, lead) if lead else None,
+        )
+        wants = [Want(p.recipient, p.kind, f"{item.id}:{p.reason}", p.at) for p in planned]
+        self.repo.outbox.replan(item.team_id, item.id, wants, now)
+        if item.status == "open":
+            self.ensure_eod(item.team_id, item.owner_id)
+
+    def ensure_eod(self, team_id: str, user_id: str) -> None:
+        """Keep the person's next end-of-day DM queued while they own open items."""
+        if self.repo.count_open(team_id, owner_id=user_id) == 0:
+            return
+        now = self.clock.now()
+        at, reason = next_eod(self.calendar_for(team_id, user_id), self.defaults.eod_cutoff, now)
+        self.repo.outbox.ensure(team_id, Want(user_id, Kind.EOD, reason, at), now)
 
     # -- rules
 

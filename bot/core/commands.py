@@ -81,15 +81,21 @@ class Cancel:
 
 
 @dataclass(frozen=True)
+class HandOff:
+    item_id: int
+    to: str
+
+
+@dataclass(frozen=True)
 class Coming:
     """A command the grammar knows that a later release implements."""
 
     name: str
 
 
-Command = OpenModal | Help | Create | Reply | ListItems | Done | Move | Cancel | Coming
+Command = OpenModal | Help | Create | Reply | ListItems | Done | Move | Cancel | HandOff | Coming
 
-COMING = ("handoff", "wait", "away", "watch", "unwatch", "stats", "settings")
+COMING = ("wait", "away", "watch", "unwatch", "stats", "settings")
 
 
 def parse_command(text: str) -> Command:
@@ -118,6 +124,8 @@ def parse_command(text: str) -> Command:
         return _move(rest)
     if verb == "cancel":
         return _cancel(rest)
+    if verb == "handoff":
+        return _handoff(rest)
     if verb in COMING:
         return Coming(verb)
     return _create(text)
@@ -216,6 +224,16 @@ def _move(rest: str) -> Move:
     if note is not None and len(note) > MAX_NOTE:
         raise UsageError(f"Keep the note under {MAX_NOTE} characters.", example)
     return Move(item_id=item_id, when=when, note=note or None)
+
+
+def _handoff(rest: str) -> HandOff:
+    example = "/promise handoff 42 @sam"
+    token, _, tail = rest.partition(" ")
+    item_id = _item_id(token, example)
+    m = _MENTION.fullmatch(tail.strip())
+    if not m:
+        raise UsageError("Say who takes it over, as an @mention.", example)
+    return HandOff(item_id=item_id, to=m.group(1))
 
 
 def _cancel(rest: str) -> Cancel:

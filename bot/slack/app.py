@@ -8,12 +8,17 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.service import Service
-from bot.slack.listeners import commands, events, shortcuts, views
+from bot.slack.listeners import actions, commands, events, shortcuts, views
+from bot.slack.notifier import SlackNotifier
 from bot.slack.priority import AckFirst, AfterAckExecutor
 
 
 def build_app(
-    client: WebClient, signing_secret: str, service: Service, gate: AckFirst | None = None
+    client: WebClient,
+    signing_secret: str,
+    service: Service,
+    notifier: SlackNotifier,
+    gate: AckFirst | None = None,
 ) -> App:
     """A Bolt app on the shared client; it checks every request's signature."""
     app = App(
@@ -27,6 +32,7 @@ def build_app(
         logger=logging.getLogger("bot.slack"),
     )
     commands.register(app, service)
+    actions.register(app, service, notifier)
     views.register(app, service)
     events.register(app)
     shortcuts.register(app)

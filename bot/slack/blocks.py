@@ -31,12 +31,14 @@ from bot.service import (
     Closed,
     ComingSoon,
     Created,
+    HandedOff,
     HelpText,
     Listed,
     Moved,
     OpenForm,
     Problem,
     Result,
+    Snoozed,
 )
 from bot.store.models import Item
 
@@ -138,6 +140,17 @@ def render(result: Result, now: datetime | None = None) -> Message:
         case Cancelled(item=item):
             line = f":wastebasket: {_label(item)} {_describe(item)} cancelled. No thank-you will be posted."
             return _message(line, line)
+        case Snoozed(item=item, until=until, tz=tz):
+            line = f":zzz: {_label(item)} snoozed until {when(until, tz)}. Nothing about it arrives before then."
+            return _message(line, line)
+        case HandedOff(item=item, previous_owner=previous, told=told, tell_error=error):
+            line = f":handshake: {_label(item)} {_describe(item)} is now <@{item.owner_id}>'s (was <@{previous}>'s)."
+            line += (
+                " I told them by DM."
+                if told
+                else f" I couldn't DM them (`{error}`): please tell them."
+            )
+            return _message(line, line)
         case HelpText(lead=lead):
             return help_message(lead)
         case ComingSoon(name=name):
@@ -204,6 +217,7 @@ def help_message(lead: str | None) -> Message:
             "• `/promise done ID [@helper …]` — close it and thank everyone in the channel",
             "• `/promise move ID to WHEN [because NOTE]` — a new deadline; the note is posted for the client",
             "• `/promise cancel ID` — drop it without a thank-you",
+            "• `/promise handoff ID @user` — give it to someone else (they get a DM with the details)",
         ]
     )
     who = f"the lead (<@{lead}>)" if lead else "the lead"

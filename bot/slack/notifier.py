@@ -1,41 +1,140 @@
-"""The Notifier the service uses, over Slack's Web API."""
+"""The Notifier and Messenger the service and dispatcher use, over Slack's Web API."""
 
 from __future__ import annotations
 
 import logging
+import threading
+from datetime import datetime
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.core.outcome import Outcome
-from bot.ports import NotifyError
-from bot.slack import blocks
+from bot.ports import EndOfDay, NotifyError, NudgeView
+from bot.slack import blocks, nudges
 from bot.store.models import Item
 
 log = logging.getLogger(__name__)
 
+# Errors that will never go away by trying again.
+PERMANENT = {
+    "channel_not_found",
+    "user_not_found",
+    "users_not_found",
+    "account_inactive",
+    "user_disabled",
+    "cannot_dm_bot",
+    "is_archived",
+    "not_in_channel",
+    "invalid_auth",
+    "token_revoked",
+    "missing_scope",
+    "invalid_blocks",
+    "msg_too_long",
+    "no_text",
+}
+
 
 class SlackNotifier:
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, clock: Any) -> None:
         self.client = client
+        self.clock = clock
+        self._dm_channels: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    # -- channel posts
 
     def thank_you(self, item: Item, outcome: Outcome) -> None:
         text, body = blocks.thank_you(item, outcome)
-        self._post(item.channel_id, text, body)
+        self._call("chat_postMessage", channel=_need(item.channel_id), text=text, blocks=body)
 
     def deadline_moved(self, item: Item, note: str, actor_id: str) -> None:
         text, body = blocks.moved_note(item, note, actor_id)
-        self._post(item.channel_id, text, body)
+        self._call("chat_postMessage", channel=_need(item.channel_id), text=text, blocks=body)
 
-    def _post(self, channel: str | None, text: str, body: list[dict]) -> str:
-        if not channel:
-            raise NotifyError("no_channel")
+    # -- direct messages
+
+    def handed_off(self, item: Item, previous_owner: str, actor_id: str) -> None:
+        tz = self._tz(item.owner_id)
+        message = nudges.handed_off_dm(item, previous_owner, actor_id, tz)
+        self._call("chat_postMessage", channel=self.dm_channel(item.owner_id), **message)
+
+    def send_nudges(
+        self, team_id: str, user_id: str, views: list[NudgeView], eod: EndOfDay | None, tz: str
+    ) -> tuple[str, str]:
+        message = nudges.dm(views, eod, tz, self.clock.now())
+        channel = self.dm_channel(user_id)
+        response = self._call("chat_postMessage", channel=channel, **message)
+        return str(response["channel"]), str(response["ts"])
+
+    def find_sent(
+        self, team_id: str, user_id: str, nudge_id: int, oldest: datetime
+    ) -> tuple[str, str] | None:
+        channel = self.dm_channel(user_id)
+        history = self._call(
+            "conversations_history",
+            channel=channel,
+            oldest=f"{oldest.timestamp():.6f}",
+            include_all_metadata=True,
+            limit=200,
+        )
+        for message in history.get("messages", []):
+            meta = message.get("metadata") or {}
+            if meta.get("event_type") != nudges.METADATA_TYPE:
+                continue
+            ids = str(meta.get("event_payload", {}).get("nudges", "")).split(",")
+            if str(nudge_id) in ids:
+                return channel, str(message["ts"])
+        return None
+
+    def update(self, channel: str, ts: str, message: dict[str, Any]) -> None:
+        self._call("chat_update", channel=channel, ts=ts, **message)
+
+    def dm_channel(self, user_id: str) -> str:
+        """The app's DM with a person (conversations.open), remembered."""
+        with self._lock:
+            known = self._dm_channels.get(user_id)
+        if known:
+            return known
+        channel = str(self._call("conversations_open", users=user_id)["channel"]["id"])
+        with self._lock:
+            self._dm_channels[user_id] = channel
+        return channel
+
+    def _tz(self, user_id: str) -> str:
         try:
-            return str(self.client.chat_postMessage(channel=channel, text=text, blocks=body)["ts"])
+            return str(self._call("users_info", user=user_id)["user"].get("tz") or "UTC")
+        except NotifyError:
+            return "UTC"
+
+    def _call(self, method: str, **kwargs: Any) -> Any:
+        """Call the Web API (its retry handlers already waited out 429s and 5xx);
+        turn what is left into NotifyError, transient or not."""
+        try:
+            return getattr(self.client, method)(**kwargs)
         except SlackApiError as e:
-            reason = str(e.response.get("error") or "error")
-            log.warning("chat.postMessage to %s failed: %s", channel, reason)
-            raise NotifyError(reason) from e
+            reason = str(e.response.get("error") or f"http_{e.response.status_code}")
+            transient = reason not in PERMANENT and (
+                e.response.status_code in (429,)
+                or e.response.status_code >= 500
+                or reason
+                in (
+                    "ratelimited",
+                    "internal_error",
+                    "fatal_error",
+                    "service_unavailable",
+                    "request_timeout",
+                )
+            )
+            log.warning("%s failed: %s", method.replace("_", ".", 1), reason)
+            raise NotifyError(reason, transient=transient) from e
         except (SlackClientError, OSError) as e:
-            log.warning("chat.postMessage to %s failed: %s", channel, e)
-            raise NotifyError("slack_unreachable") from e
+            log.warning("%s failed: %s", method.replace("_", ".", 1), e)
+            raise NotifyError("slack_unreachable", transient=True) from e
+
+
+def _need(channel: str | None) -> str:
+    if not channel:
+        raise NotifyError("no_channel")
+    return channel

@@ -62,6 +62,7 @@ class Item(Base):
     closed_by: Mapped[str | None] = mapped_column(String(32))
     moved_in_advance: Mapped[int] = mapped_column(Integer, default=0)
     moved_late: Mapped[int] = mapped_column(Integer, default=0)
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     contributors: Mapped[list[Contributor]] = relationship(
         back_populates="item",
@@ -111,3 +112,37 @@ class SeenEvent(Base):
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class Nudge(Base):
+    """The outbox, and so the schedule: one row per message meant for a person at a time.
+
+    `next_at` is when the row may next be claimed: its due time, a retry time, or the end of
+    a claimer's lease (after a crash the row becomes claimable again and is checked against
+    the DM history before any re-send). `key` is unique per recipient, so a reason is never
+    planned twice and replicas planning the same thing collide harmlessly.
+    """
+
+    __tablename__ = "nudges"
+    __table_args__ = (
+        Index("ux_nudges_team_recipient_key", "team_id", "recipient_id", "key", unique=True),
+        Index("ix_nudges_status_next_at", "status", "next_at"),
+        Index("ix_nudges_item", "item_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    recipient_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(120))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    next_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))  # queued | sent | failed | skipped | cancelled
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claim: Mapped[str | None] = mapped_column(String(36))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

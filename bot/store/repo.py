@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.db import make_sessions
 from bot.store.models import Contributor, Item, ItemEvent, SeenEvent
+from bot.store.outbox import Outbox
 
 OPEN = "open"
 DONE = "done"
@@ -34,6 +35,7 @@ class Repo:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sessions: sessionmaker[Session] = make_sessions(engine)
+        self.outbox = Outbox(self.sessions)
 
     def create_item(self, new: NewItem, now: datetime) -> Item:
         with self.sessions.begin() as s:
@@ -65,16 +67,25 @@ class Repo:
             return s.scalar(select(Item).where(Item.team_id == team_id, Item.id == item_id))
 
     def open_items(
-        self, team_id: str, *, user_id: str | None = None, limit: int = 200
+        self,
+        team_id: str,
+        *,
+        user_id: str | None = None,
+        owner_id: str | None = None,
+        limit: int = 200,
     ) -> Sequence[Item]:
         """Open items, soonest first; with user_id, the ones they own or created."""
         q = select(Item).where(Item.team_id == team_id, Item.status == OPEN)
         if user_id is not None:
             q = q.where(or_(Item.owner_id == user_id, Item.creator_id == user_id))
+        if owner_id is not None:
+            q = q.where(Item.owner_id == owner_id)
         with self.sessions() as s:
             return s.scalars(q.order_by(Item.due_at, Item.id).limit(limit)).all()
 
-    def count_open(self, team_id: str, *, user_id: str | None = None) -> int:
+    def count_open(
+        self, team_id: str, *, user_id: str | None = None, owner_id: str | None = None
+    ) -> int:
         q = (
             select(func.count())
             .select_from(Item)
@@ -82,6 +93,8 @@ class Repo:
         )
         if user_id is not None:
             q = q.where(or_(Item.owner_id == user_id, Item.creator_id == user_id))
+        if owner_id is not None:
+            q = q.where(Item.owner_id == owner_id)
         with self.sessions() as s:
             return int(s.scalar(q) or 0)
 
@@ -124,11 +137,7 @@ class Repo:
     ) -> Item | None:
         """Move an open item's deadline, counting whether it moved before or after it passed."""
         with self.sessions.begin() as s:
-            item = s.scalar(
-                select(Item)
-                .where(Item.team_id == team_id, Item.id == item_id, Item.status == OPEN)
-                .with_for_update()
-            )
+            item = _open_for_update(s, team_id, item_id)
             if item is None:
                 return None
             before = item.due_at
@@ -137,10 +146,43 @@ class Repo:
             else:
                 item.moved_late += 1
             item.due_at = new_due
+            item.snoozed_until = None
             s.add(
                 _event(item, actor, "moved", now, due_before=before, due_after=new_due, note=note)
             )
             s.flush()
+            return item
+
+    def snooze_item(
+        self, team_id: str, item_id: int, actor: str, until: datetime, now: datetime
+    ) -> Item | None:
+        with self.sessions.begin() as s:
+            item = _open_for_update(s, team_id, item_id)
+            if item is None:
+                return None
+            item.snoozed_until = until
+            s.add(_event(item, actor, "snoozed", now, due_after=until))
+            s.flush()
+            return item
+
+    def hand_off(
+        self, team_id: str, item_id: int, actor: str, new_owner: str, now: datetime
+    ) -> Item | None:
+        """Give an open item to someone else; they are credited when it closes."""
+        with self.sessions.begin() as s:
+            item = _open_for_update(s, team_id, item_id)
+            if item is None:
+                return None
+            before = item.owner_id
+            item.owner_id = new_owner
+            item.snoozed_until = None
+            if new_owner not in {c.user_id for c in item.contributors}:
+                item.contributors.append(
+                    Contributor(team_id=team_id, user_id=new_owner, role="owner")
+                )
+            s.add(_event(item, actor, "handoff", now, note=f"from {before} to {new_owner}"))
+            s.flush()
+            s.refresh(item)
             return item
 
     def mark_event_seen(self, team_id: str, event_id: str, now: datetime) -> bool:
@@ -151,6 +193,14 @@ class Repo:
             return True
         except IntegrityError:
             return False
+
+
+def _open_for_update(s: Session, team_id: str, item_id: int) -> Item | None:
+    return s.scalar(
+        select(Item)
+        .where(Item.team_id == team_id, Item.id == item_id, Item.status == OPEN)
+        .with_for_update()
+    )
 
 
 def _transition(

@@ -51,7 +51,8 @@ from bot.core import commands as c
         ("   ", c.OpenModal()),
         ("watch Acme", c.Coming("watch")),
         ("stats week", c.Coming("stats")),
-        ("handoff 4 <@U1>", c.Coming("handoff")),
+        ("handoff 4 <@U1>", c.HandOff(item_id=4, to="U1")),
+        ("wait 4", c.Coming("wait")),
     ],
 )
 def test_it_reads_the_grammar(text: str, expected: c.Command) -> None:

@@ -1,0 +1,54 @@
+"""APScheduler provides only the tick; the schedule itself lives in the nudges table, so a
+restart loses nothing and replicas share one schedule."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.dispatch import Dispatcher
+
+log = logging.getLogger(__name__)
+
+
+def start_ticking(dispatcher: Dispatcher, every: timedelta) -> BackgroundScheduler:
+    """Run `dispatcher.tick` every `every`, never two at once, skipping missed runs."""
+    scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler.add_job(
+        _tick,
+        IntervalTrigger(seconds=every.total_seconds()),
+        args=[dispatcher],
+        id="dispatch",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=None,
+        next_run_time=None,
+    )
+    scheduler.start()
+    scheduler.modify_job("dispatch", next_run_time=_now())  # the first tick right away
+    return scheduler
+
+
+def _now():  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def _tick(dispatcher: Dispatcher) -> None:
+    try:
+        result = dispatcher.tick()
+    except Exception:
+        log.exception("dispatch tick failed; the next tick tries again")
+        return
+    if result.sent or result.failed or result.skipped or result.retried:
+        log.info(
+            "nudges: %s sent, %s skipped, %s retried, %s failed",
+            result.sent,
+            result.skipped,
+            result.retried,
+            result.failed,
+        )

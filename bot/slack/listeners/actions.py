@@ -1,0 +1,313 @@
+"""Buttons on nudges: ack at once, act as the service allows, then show in place what was done.
+
+Every action goes through the service, which checks that the clicker may act (owner,
+creator, lead) and that the item is still open; a stale button gets a polite ephemeral
+answer and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.service import (
+    AlreadyClosed,
+    Closed,
+    HandedOff,
+    Invocation,
+    Moved,
+    Problem,
+    Result,
+    Service,
+    Snoozed,
+)
+from bot.slack import blocks, nudges
+from bot.slack.client import respond
+from bot.slack.listeners.commands import ack_now
+from bot.slack.notifier import SlackNotifier
+
+log = logging.getLogger(__name__)
+
+MORE_TIME_VIEW = "more_time"
+HAND_OFF_VIEW = "hand_off"
+
+
+def who_clicked(body: dict[str, Any]) -> Invocation:
+    team = (body.get("team") or {}).get("id") or body["user"].get("team_id")
+    return Invocation(team, body["user"]["id"], (body.get("channel") or {}).get("id"))
+
+
+def where(body: dict[str, Any]) -> dict[str, str]:
+    """The message a button sits on, and the button's block, to update it later."""
+    container = body.get("container") or {}
+    action = (body.get("actions") or [{}])[0]
+    return {
+        "channel": container.get("channel_id", ""),
+        "ts": container.get("message_ts", ""),
+        "block": action.get("block_id", ""),
+    }
+
+
+def show_outcome(
+    notifier: SlackNotifier, body: dict[str, Any], place: dict[str, str], result: Result
+) -> None:
+    """Replace the answered item's buttons with what was done; stale clicks answer privately."""
+    if isinstance(result, Problem | AlreadyClosed):
+        respond(body.get("response_url"), blocks.render(result))
+        return
+    line = _summary(result)
+    message = body.get("message") or {}
+    kept = [b for b in message.get("blocks", []) if b.get("block_id") != place["block"]]
+    position = next(
+        (i for i, b in enumerate(message.get("blocks", [])) if b.get("block_id") == place["block"]),
+        len(kept),
+    )
+    kept.insert(position, blocks._context(line))
+    if not place["channel"] or not place["ts"]:
+        respond(body.get("response_url"), {"text": line})
+        return
+    try:
+        notifier.update(
+            place["channel"], place["ts"], {"text": message.get("text") or line, "blocks": kept}
+        )
+    except Exception:
+        log.exception("could not update the nudge in place")
+        respond(body.get("response_url"), {"text": line})
+
+
+def _summary(result: Result) -> str:
+    match result:
+        case Closed(item=item, outcome=outcome):
+            return f":white_check_mark: #{item.id} done — {outcome.describe()}. Thank you!"
+        case Moved(item=item, tz=tz, in_advance=in_advance):
+            how = "renegotiated in advance" if in_advance else "moved after the deadline"
+            return f":calendar: #{item.id} now due {blocks.when(item.due_at, tz)} ({how})."
+        case Snoozed(item=item, until=until, tz=tz):
+            return f":zzz: #{item.id} snoozed until {blocks.when(until, tz)}."
+        case HandedOff(item=item):
+            return f":handshake: #{item.id} handed off to <@{item.owner_id}>."
+    return blocks.render(result)["text"]
+
+
+def _item_id(body: dict[str, Any]) -> int:
+    action = body["actions"][0]
+    value = action.get("value") or action.get("selected_option", {}).get("value", "")
+    return int(str(value).split(":")[0])
+
+
+def on_done(service: Service, notifier: SlackNotifier) -> Callable[..., None]:
+    def done(body: dict[str, Any]) -> None:
+        show_outcome(notifier, body, where(body), service.close(who_clicked(body), _item_id(body)))
+
+    return done
+
+
+def on_snooze(service: Service, notifier: SlackNotifier) -> Callable[..., None]:
+    def snooze(body: dict[str, Any]) -> None:
+        choice = body["actions"][0]["selected_option"]["value"].split(":", 1)[1]
+        result = service.snooze(who_clicked(body), _item_id(body), choice)
+        show_outcome(notifier, body, where(body), result)
+
+    return snooze
+
+
+def on_follow_up(done: bool, notifier: SlackNotifier) -> Callable[..., None]:
+    def follow_up(body: dict[str, Any]) -> None:
+        item_id = _item_id(body)
+        line = (
+            f":white_check_mark: Followed up on #{item_id}. Nice work closing the loop."
+            if done
+            else f"Skipped the follow-up on #{item_id}."
+        )
+        place = where(body)
+        message = body.get("message") or {}
+        kept = [
+            blocks._context(line) if b.get("block_id") == place["block"] else b
+            for b in message.get("blocks", [])
+        ]
+        notifier.update(
+            place["channel"], place["ts"], {"text": message.get("text") or line, "blocks": kept}
+        )
+
+    return follow_up
+
+
+def open_more_time(service: Service) -> Callable[..., None]:
+    def more_time(body: dict[str, Any], client: WebClient) -> None:
+        item = service.repo.get_item(who_clicked(body).team_id, _item_id(body))
+        if item is None:
+            return
+        meta = json.dumps({"item": item.id, **where(body)})
+        client.views_open(
+            trigger_id=body["trigger_id"], view=more_time_modal(item.id, item.what, meta)
+        )
+
+    return more_time
+
+
+def open_hand_off(body: dict[str, Any], client: WebClient) -> None:
+    meta = json.dumps({"item": _item_id(body), **where(body)})
+    client.views_open(trigger_id=body["trigger_id"], view=hand_off_modal(_item_id(body), meta))
+
+
+def more_time_modal(item_id: int, what: str, meta: str) -> dict[str, Any]:
+    note = (
+        f"Quick update on {what}: we need a little more time to get it right. "
+        "You'll have it by the new time below. Thanks for your patience!"
+    )
+    return {
+        "type": "modal",
+        "callback_id": MORE_TIME_VIEW,
+        "title": {"type": "plain_text", "text": f"More time for #{item_id}"[:24]},
+        "submit": {"type": "plain_text", "text": "Move and tell"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "private_metadata": meta,
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "when",
+                "label": {"type": "plain_text", "text": "New deadline"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "value",
+                    "placeholder": {"type": "plain_text", "text": "tomorrow 10am, fri 3pm, dec 3"},
+                },
+            },
+            {
+                "type": "input",
+                "block_id": "note",
+                "label": {
+                    "type": "plain_text",
+                    "text": "Note for the client (posted in the channel)",
+                },
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "value",
+                    "multiline": True,
+                    "max_length": 1000,
+                    "initial_value": note[:1000],
+                },
+            },
+        ],
+    }
+
+
+def hand_off_modal(item_id: int, meta: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": HAND_OFF_VIEW,
+        "title": {"type": "plain_text", "text": f"Hand off #{item_id}"[:24]},
+        "submit": {"type": "plain_text", "text": "Hand off"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "private_metadata": meta,
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "to",
+                "label": {"type": "plain_text", "text": "Who takes it over?"},
+                "element": {"type": "users_select", "action_id": "value"},
+            }
+        ],
+    }
+
+
+def _view_values(view: dict[str, Any], block: str) -> dict[str, Any]:
+    return view["state"]["values"].get(block, {}).get("value", {})
+
+
+def check_more_time(service: Service) -> Callable[..., None]:
+    """Validate the new deadline in the ack, so mistakes show under the field."""
+
+    def check(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        text = _view_values(view, "when").get("value") or ""
+        problem = service.check_when(who_clicked(body), text)
+        if problem:
+            ack(response_action="errors", errors={"when": problem})
+        else:
+            ack()
+
+    return check
+
+
+def apply_more_time(service: Service, notifier: SlackNotifier) -> Callable[..., None]:
+    def apply(body: dict[str, Any], view: dict[str, Any]) -> None:
+        meta = json.loads(view["private_metadata"])
+        who = who_clicked(body)
+        result = service.move(
+            who,
+            int(meta["item"]),
+            _view_values(view, "when").get("value") or "",
+            _escape(_view_values(view, "note").get("value") or "") or None,
+        )
+        _after_modal(notifier, who, meta, result)
+
+    return apply
+
+
+def check_hand_off(service: Service) -> Callable[..., None]:
+    def check(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+        to = _view_values(view, "to").get("selected_user") or ""
+        problem = service.check_person(who_clicked(body).team_id, to)
+        if problem:
+            ack(response_action="errors", errors={"to": problem})
+        else:
+            ack()
+
+    return check
+
+
+def apply_hand_off(service: Service, notifier: SlackNotifier) -> Callable[..., None]:
+    def apply(body: dict[str, Any], view: dict[str, Any]) -> None:
+        meta = json.loads(view["private_metadata"])
+        who = who_clicked(body)
+        to = _view_values(view, "to").get("selected_user") or ""
+        _after_modal(notifier, who, meta, service.hand_off(who, int(meta["item"]), to))
+
+    return apply
+
+
+def _after_modal(
+    notifier: SlackNotifier, who: Invocation, meta: dict[str, Any], result: Result
+) -> None:
+    """Update the nudge the modal came from; tell the person privately if it failed."""
+    if isinstance(result, Problem | AlreadyClosed):
+        notifier.client.chat_postMessage(channel=who.user_id, **blocks.render(result))
+        return
+    line = _summary(result)
+    try:
+        history = notifier.client.conversations_history(
+            channel=meta["channel"], latest=meta["ts"], inclusive=True, limit=1
+        )
+        message = (history.get("messages") or [{}])[0]
+        kept = [
+            blocks._context(line) if b.get("block_id") == meta["block"] else b
+            for b in message.get("blocks", [])
+        ]
+        notifier.update(
+            meta["channel"], meta["ts"], {"text": message.get("text") or line, "blocks": kept}
+        )
+    except Exception:
+        log.exception("could not update the nudge in place")
+        notifier.client.chat_postMessage(channel=who.user_id, text=line)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def register(app: App, service: Service, notifier: SlackNotifier) -> None:
+    app.action(nudges.DONE)(ack=ack_now, lazy=[on_done(service, notifier)])
+    app.action(nudges.SNOOZE)(ack=ack_now, lazy=[on_snooze(service, notifier)])
+    app.action(nudges.MORE_TIME)(ack=ack_now, lazy=[open_more_time(service)])
+    app.action(nudges.HAND_OFF)(ack=ack_now, lazy=[open_hand_off])
+    app.action(nudges.FOLLOW_UP_DONE)(ack=ack_now, lazy=[on_follow_up(True, notifier)])
+    app.action(nudges.FOLLOW_UP_SKIP)(ack=ack_now, lazy=[on_follow_up(False, notifier)])
+    app.view(MORE_TIME_VIEW)(
+        ack=check_more_time(service), lazy=[apply_more_time(service, notifier)]
+    )
+    app.view(HAND_OFF_VIEW)(ack=check_hand_off(service), lazy=[apply_hand_off(service, notifier)])

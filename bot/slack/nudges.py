@@ -1,0 +1,189 @@
+"""Block Kit for nudges (DMs with buttons) and what a DM becomes once answered.
+
+Pure functions like bot.slack.blocks; action IDs are the contract with listeners/actions.py.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.core.durations import format_duration
+from bot.core.plan import Kind
+from bot.ports import EndOfDay, NudgeView
+from bot.slack.blocks import _context, _describe, _section, safe, when
+from bot.store.models import Item
+
+DONE = "nudge_done"
+MORE_TIME = "nudge_more_time"
+SNOOZE = "nudge_snooze"
+HAND_OFF = "nudge_handoff"
+FOLLOW_UP_DONE = "followup_done"
+FOLLOW_UP_SKIP = "followup_skip"
+METADATA_TYPE = "promise_nudge"
+MAX_BLOCKS = 50
+
+
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text, "emoji": True},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def _snooze_menu(item_id: int) -> dict[str, Any]:
+    options = [("30 min", "30m"), ("1 hour", "1h"), ("Tomorrow morning", "tomorrow")]
+    return {
+        "type": "static_select",
+        "action_id": SNOOZE,
+        "placeholder": {"type": "plain_text", "text": "Snooze"},
+        "options": [
+            {"text": {"type": "plain_text", "text": label}, "value": f"{item_id}:{choice}"}
+            for label, choice in options
+        ],
+    }
+
+
+def item_actions(item: Item, nudge_id: int, *, snooze: bool = True) -> dict[str, Any]:
+    value = str(item.id)
+    elements = [
+        _button("Done", DONE, value, "primary"),
+        _button("Need more time", MORE_TIME, value),
+    ]
+    if snooze:
+        elements.append(_snooze_menu(item.id))
+    elements.append(_button("Hand off", HAND_OFF, value))
+    return {"type": "actions", "block_id": f"item-{item.id}-{nudge_id}", "elements": elements}
+
+
+def _late(item: Item, now: datetime) -> str:
+    return format_duration(now - item.due_at) if now > item.due_at else "not yet"
+
+
+def nudge_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[dict[str, Any]]]:
+    """One nudge: its line for the notification text, and its blocks."""
+    item = view.item
+    assert item is not None
+    label = f"*#{item.id}* {_describe(item)}"
+    due = when(item.due_at, tz)
+    match view.kind:
+        case Kind.BEFORE | Kind.SNOOZED:
+            line = f":alarm_clock: {label} is due {due}. Can you make it? If not, say so now."
+            return f"#{item.id} is due soon", [_section(line), item_actions(item, view.nudge_id)]
+        case Kind.MISSED:
+            line = (
+                f":rotating_light: {label} was due {due}. *Tell the client now* and agree on "
+                "a new time: _Need more time_ posts your note where they see it."
+            )
+            return f"#{item.id} missed its deadline", [
+                _section(line),
+                item_actions(item, view.nudge_id, snooze=False),
+            ]
+        case Kind.HEADS_UP:
+            at = when(view.escalate_at, tz) if view.escalate_at else "soon"
+            line = (
+                f":warning: Heads-up: {label} is past its deadline ({due}). By the SLA it goes "
+                f"to the lead {at} unless it's done or renegotiated before then."
+            )
+            return f"Heads-up: #{item.id} goes to the lead {at}", [
+                _section(line),
+                item_actions(item, view.nudge_id, snooze=False),
+            ]
+        case Kind.ESCALATE:
+            client = f", for *{safe(item.client)}*" if item.client else ""
+            line = (
+                f":mega: SLA: {label} owned by <@{item.owner_id}>{client} was due {due} and "
+                f"is still open — late by {_late(item, now)}. <@{item.owner_id}> was told first."
+            )
+            return f"SLA: #{item.id} is late", [
+                _section(line),
+                _context("Keep them informed, not rescued: ask what they need to deliver."),
+            ]
+        case Kind.FOLLOW_UP:
+            line = (
+                f":mailbox_with_mail: You delivered {label}"
+                + (f" {when(item.closed_at, tz)}" if item.closed_at else "")
+                + ". Check it landed with the client?"
+            )
+            value = str(item.id)
+            return f"Follow up on #{item.id}", [
+                _section(line),
+                {
+                    "type": "actions",
+                    "block_id": f"followup-{item.id}-{view.nudge_id}",
+                    "elements": [
+                        _button("Done, it landed", FOLLOW_UP_DONE, value, "primary"),
+                        _button("Skip", FOLLOW_UP_SKIP, value),
+                    ],
+                },
+            ]
+    raise ValueError(f"no message for a {view.kind} nudge")
+
+
+def end_of_day_blocks(
+    eod: EndOfDay, tz: str, now: datetime, nudge_id: int = 0
+) -> tuple[str, list[dict[str, Any]]]:
+    blocks: list[dict[str, Any]] = [_section(":city_sunset: *Before you wrap up today*")]
+
+    def lines(title: str, items: list[Item]) -> None:
+        if items:
+            rows = [f"• *#{i.id}* {_describe(i)} — due {when(i.due_at, tz)}" for i in items]
+            blocks.append(_section(f"*{title}*\n" + "\n".join(rows)))
+            for i in items:
+                blocks.append(item_actions(i, nudge_id, snooze=False))
+
+    lines("Due today", eod.due_today)
+    lines("Replies owed to clients today", eod.replies)
+    lines("From the backlog (newest first — start where you are)", eod.backlog)
+    if eod.backlog_more:
+        blocks.append(_context(f"…and {eod.backlog_more} older. `/promise list` shows them all."))
+    count = len(eod.due_today) + len(eod.replies)
+    return f"End of day: {count} due today, {len(eod.backlog) + eod.backlog_more} overdue", blocks
+
+
+def dm(views: list[NudgeView], eod: EndOfDay | None, tz: str, now: datetime) -> dict[str, Any]:
+    """One DM for all of a person's due nudges, with metadata naming them."""
+    texts: list[str] = []
+    blocks: list[dict[str, Any]] = []
+    for view in views:
+        if view.kind == Kind.EOD:
+            if eod is None:
+                continue
+            text, body = end_of_day_blocks(eod, tz, now, view.nudge_id)
+        else:
+            text, body = nudge_blocks(view, tz, now)
+        texts.append(text)
+        if blocks:
+            blocks.append({"type": "divider"})
+        blocks.extend(body)
+    if len(blocks) > MAX_BLOCKS:  # Slack's limit: keep the first ones, point at the rest
+        blocks = [*blocks[: MAX_BLOCKS - 1], _context("More in `/promise list`.")]
+    return {
+        "text": " · ".join(texts),
+        "blocks": blocks,
+        "metadata": {
+            "event_type": METADATA_TYPE,
+            "event_payload": {"nudges": ",".join(str(v.nudge_id) for v in views)},
+        },
+    }
+
+
+def answered(text: str) -> dict[str, Any]:
+    """What a nudge DM becomes once a button was used: what was done, no more buttons."""
+    return {"text": text, "blocks": [_section(text)]}
+
+
+def handed_off_dm(item: Item, previous_owner: str, actor: str, tz: str) -> dict[str, Any]:
+    client = f" for *{safe(item.client)}*" if item.client else ""
+    where = f" (agreed in <#{item.channel_id}>)" if item.channel_id else ""
+    by = f"<@{actor}>" + (f" on behalf of <@{previous_owner}>" if actor != previous_owner else "")
+    line = (
+        f":handshake: {by} handed you *#{item.id}* _{safe(item.what)}_{client}, due "
+        f"{when(item.due_at, tz)}{where}. It's yours now: you'll get the reminders."
+    )
+    return {"text": f"You now own #{item.id}", "blocks": [_section(line), item_actions(item, 0)]}
