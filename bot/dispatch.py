@@ -77,8 +77,6 @@ class Dispatcher:
                     log.exception("delivering nudges to %s failed", user)
                     for n in nudges:
                         self._retry(n, token, now, "internal_error", result)
-            if len(claimed) < limit:
-                return result
 
     def _deliver(
         self,
@@ -114,7 +112,7 @@ class Dispatcher:
             else:
                 eod = content
                 views.append(NudgeView(n.id, n.kind))
-            self.service.ensure_eod(team, user)
+            self.service.ensure_eod(team, user, catch_up=why_not is not None)
         if not views:
             return
         tz = self.service.calendar_for(team, user).tz.key

@@ -526,13 +526,26 @@ class Service:
         if item.status == "open":
             self.ensure_eod(item.team_id, item.owner_id)
 
-    def ensure_eod(self, team_id: str, user_id: str) -> None:
-        """Keep the person's next end-of-day DM queued while they own open items."""
+    def ensure_eod(self, team_id: str, user_id: str, *, catch_up: bool = False) -> None:
+        """Keep the person's next end-of-day DM queued while they own open items.
+
+        With `catch_up` (after a missed or skipped one), today's is queued too while today's
+        working day is not over, so a restart at 16:45 still sends today's list.
+        """
         if self.repo.count_open(team_id, owner_id=user_id) == 0:
             return
         now = self.clock.now()
-        at, reason = next_eod(self.calendar_for(team_id, user_id), self.defaults.eod_cutoff, now)
-        self.repo.outbox.ensure(team_id, Want(user_id, Kind.EOD, reason, at), now)
+        cal = self.calendar_for(team_id, user_id)
+        outbox = self.repo.outbox
+        if catch_up:
+            today = cal.today(now)
+            if cal.is_working_day(today) and now < cal.end_of_day_on(today):
+                at = max(
+                    cal.end_of_day_on(today) - self.defaults.eod_cutoff, cal.start_of_day_on(today)
+                )
+                outbox.ensure(team_id, Want(user_id, Kind.EOD, f"eod@{today.isoformat()}", at), now)
+        at, reason = next_eod(cal, self.defaults.eod_cutoff, now)
+        outbox.ensure(team_id, Want(user_id, Kind.EOD, reason, at), now)
 
     # -- rules
 

@@ -218,3 +218,135 @@ def test_handoff_tells_the_new_owner_with_context(bot: Bot) -> None:
     assert {n.recipient_id for n in nudges(bot) if n.status == "queued" and n.kind == "before"} == {
         "U0HELPER"
     }
+
+
+def submit(bot: Bot, user: str, view: dict[str, Any], values: dict[str, Any]) -> Any:
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T0001", "domain": "acme-agency"},
+        "user": {"id": user, "team_id": "T0001"},
+        "api_app_id": "A0001",
+        "token": "legacy",
+        "trigger_id": bot.fake.trigger_id(),
+        "view": {**view, "id": "V0009", "state": {"values": values}},
+    }
+    return bot.interact(payload)
+
+
+def test_need_more_time_moves_posts_the_note_and_updates_the_dm(bot: Bot) -> None:
+    bot.command("send the deck by 4pm")
+    tick_at(bot, at(15))
+    [dm] = dms(bot, "U0OWNER")
+    click(bot, "U0OWNER", dm, "nudge_more_time")
+    [opened] = bot.fake.wait_for("views.open")
+    view = opened.params["view"]
+    note_block = next(b for b in view["blocks"] if b["block_id"] == "note")
+    assert "more time" in note_block["element"]["initial_value"]  # prefilled, polite
+
+    bad = submit(
+        bot,
+        "U0OWNER",
+        view,
+        {
+            "when": {"value": {"type": "plain_text_input", "value": "blursday"}},
+            "note": {"value": {"type": "plain_text_input", "value": "x"}},
+        },
+    )
+    assert "blursday" in bad.body and '"response_action":"errors"' in bad.body.replace(" ", "")
+    assert bot.items()[0].due_at == at(16)
+
+    ok = submit(
+        bot,
+        "U0OWNER",
+        view,
+        {
+            "when": {"value": {"type": "plain_text_input", "value": "tomorrow 11am"}},
+            "note": {"value": {"type": "plain_text_input", "value": "New figures <today>, sorry!"}},
+        },
+    )
+    assert ok.status == 200
+    [update] = bot.fake.wait_for("chat.update")
+    assert "renegotiated in advance" in text_of(update.params)
+    [item] = bot.items()
+    assert item.due_at == at(11, day=2) and item.moved_in_advance == 1
+    note = next(
+        c for c in bot.fake.calls_to("chat.postMessage") if c.params["channel"] == "C0CLIENT"
+    )
+    assert "New figures &lt;today&gt;, sorry!" in text_of(note.params)
+    assert tick_at(bot, at(16)).sent == 0  # the old deadline's nudges are gone
+
+
+def test_hand_off_button_gives_the_item_to_someone_else(bot: Bot) -> None:
+    bot.command("send the deck by 4pm")
+    tick_at(bot, at(15))
+    [dm] = dms(bot, "U0OWNER")
+    click(bot, "U0OWNER", dm, "nudge_handoff")
+    [opened] = bot.fake.wait_for("views.open")
+    robot = submit(
+        bot,
+        "U0OWNER",
+        opened.params["view"],
+        {"to": {"value": {"type": "users_select", "selected_user": "U0ROBOT"}}},
+    )
+    assert "is a bot" in robot.body
+    submit(
+        bot,
+        "U0OWNER",
+        opened.params["view"],
+        {"to": {"value": {"type": "users_select", "selected_user": "U0HELPER"}}},
+    )
+    bot.fake.wait_for("chat.update")
+    assert bot.items()[0].owner_id == "U0HELPER"
+    assert any("send the deck" in text_of(m) for m in dms(bot, "U0HELPER"))
+
+
+def test_follow_up_arrives_working_days_after_delivery(bot: Bot) -> None:
+    bot.clock.set(at(11, day=4))  # Friday
+    bot.command("send the deck by 4pm")
+    bot.command(f"done {bot.items()[0].id}")
+    follow_up = next(n for n in nudges(bot) if n.kind == "follow_up")
+    assert follow_up.due_at == at(11, day=8)  # two working days later: Tuesday
+    tick_at(bot, follow_up.due_at)
+    dm = dms(bot, "U0OWNER")[-1]
+    assert "Check it landed" in text_of(dm)
+    click(bot, "U0OWNER", dm, "followup_done")
+    [update] = bot.fake.wait_for("chat.update")
+    assert "Followed up" in text_of(update.params)
+
+
+def test_the_end_of_day_dm_lists_today_and_a_little_backlog_newest_first(bot: Bot) -> None:
+    bot.clock.set(at(9, 30, day=1))
+    for day in (1, 2, 3, 4):  # four promises due on four days this week
+        bot.command(f"task {day} by dec {day} 10am")
+    bot.command("today's thing by 4pm")
+    bot.command("reply to Acme about the invoice")
+    tick_at(bot, at(16, 30, day=7))  # next Monday at the cutoff: 4 overdue, nothing due today
+    dm = dms(bot, "U0OWNER")[-1]
+    shown = text_of(dm)
+    assert "Before you wrap up" in shown
+    assert shown.index("task 4") < shown.index("task 3") < shown.index("task 2")  # newest first
+    assert "task 1" not in shown.split("From the backlog")[1].split("older")[0] or "…and" in shown
+    assert "and 3 older" in shown  # 6 overdue, 3 shown
+
+
+def test_no_end_of_day_dm_when_there_is_nothing_to_say(bot: Bot) -> None:
+    bot.command("send the deck by tomorrow 4pm")
+    result = tick_at(bot, at(16, 30))
+    assert result.sent == 0 and result.skipped == 1
+    assert dms(bot, "U0OWNER") == []
+
+
+def test_the_scheduler_ticks_the_dispatcher(bot: Bot) -> None:
+    from bot.scheduler import start_ticking
+
+    bot.command("send the deck by 4pm")
+    bot.clock.set(at(15))
+    scheduler = start_ticking(bot.runtime.dispatcher, timedelta(seconds=0.2))
+    try:
+        bot.fake.wait_for(
+            "chat.postMessage",
+            where=lambda c: c.params["channel"] == bot.fake.dm_channel("U0OWNER"),
+        )
+    finally:
+        scheduler.shutdown(wait=True)
+    assert next(n for n in nudges(bot) if n.kind == "before").status == "sent"

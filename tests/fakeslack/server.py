@@ -131,6 +131,7 @@ class _Delay:
     method: str | None
     seconds: float
     remaining: int
+    after: bool = False
 
 
 class SlackError(Exception):
@@ -676,10 +677,18 @@ class FakeSlack:
         with self._lock:
             self._faults.append(_Fault(method, status, count, retry_after, error))
 
-    def slow_next(self, method: str | None = None, *, seconds: float, count: int = 1) -> None:
-        """Delay the next ``count`` answers; the call still takes effect (as on Slack)."""
+    def slow_next(
+        self, method: str | None = None, *, seconds: float, count: int = 1, after: bool = False
+    ) -> None:
+        """Delay the next ``count`` answers; the call still takes effect (as on Slack).
+
+        By default the delay comes before the call takes effect. With ``after=True`` the
+        call takes effect and is recorded first (``wait_for`` and ``messages()`` show it)
+        and only the answer waits: a client killed in that window has changed Slack's
+        state without ever hearing so. ``stop()`` releases any answer still waiting.
+        """
         with self._lock:
-            self._delays.append(_Delay(method, seconds, count))
+            self._delays.append(_Delay(method, seconds, count, after))
 
     def _take(self, queue: list[Any], method: str) -> Any:
         with self._lock:
@@ -789,7 +798,7 @@ class FakeSlack:
         token = token or body_token or None
 
         delay = self._take(self._delays, method)
-        if delay is not None:
+        if delay is not None and not delay.after:
             self._stopping.wait(delay.seconds)
         fault = self._take(self._faults, method)
 
@@ -815,6 +824,8 @@ class FakeSlack:
         with self._cond:
             self._calls.append(call)
             self._cond.notify_all()
+        if delay is not None and delay.after:
+            self._stopping.wait(delay.seconds)
         self._write(handler, status, body, content_type, extra_headers)
 
     def _fault_answer(self, fault: _Fault) -> tuple[int, bytes, str, dict[str, str]]:

@@ -1,0 +1,183 @@
+"""What the outbox benchmarks share: the fake Slack in its own process, a throw-away
+PostgreSQL database, and rows for bulk seeding (plain dicts for SQLAlchemy core inserts).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, create_engine, insert, text
+
+from benchmarks.ack_latency import APP_CPU, SLACK_CPU, pin
+from bot.store.models import Contributor, Item, ItemEvent, Nudge
+
+__all__ = ["APP_CPU", "SLACK_CPU", "pin"]
+
+PG_SERVER = os.environ.get("PROMISE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432")
+TEAM = "T0001"  # the fake's workspace
+CHANNEL = "C0BENCH"
+TZ = "America/New_York"
+
+
+def user_ids(n: int) -> list[str]:
+    return [f"U{k:07d}" for k in range(n)]
+
+
+def start_fake(users: Sequence[str], tz: str = TZ) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    """`python -m tests.fakeslack` on the other core, knowing `users`; returns its info line."""
+    args = [sys.executable, "-m", "tests.fakeslack", "--channel", f"{CHANNEL}:bench"]
+    for user in users:
+        args += ["--user", f"{user}:{tz}"]
+    proc = subprocess.Popen(
+        args,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: pin(SLACK_CPU),
+    )
+    assert proc.stdout is not None
+    return proc, json.loads(proc.stdout.readline())
+
+
+def stop_fake(proc: subprocess.Popen[str]) -> None:
+    assert proc.stdin is not None
+    proc.stdin.close()
+    proc.wait(timeout=30)
+
+
+def pg_reachable() -> str | None:
+    """None when the PostgreSQL server answers, else why not."""
+    admin = create_engine(f"{PG_SERVER}/postgres")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return None
+    except Exception as e:
+        return str(e).splitlines()[0]
+    finally:
+        admin.dispose()
+
+
+@contextmanager
+def temp_postgres() -> Iterator[str]:
+    """A database of its own for one run, dropped afterwards."""
+    name = f"promise_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{PG_SERVER}/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def item_row(
+    item_id: int, owner: str, due: datetime, created: datetime, status: str = "open"
+) -> dict[str, Any]:
+    return {
+        "id": item_id,
+        "team_id": TEAM,
+        "kind": "promise",
+        "status": status,
+        "what": f"send the revised estimate #{item_id}",
+        "client": f"Client {item_id % 97}",
+        "owner_id": owner,
+        "creator_id": owner,
+        "channel_id": CHANNEL,
+        "due_at": due,
+        "original_due_at": due,
+        "created_at": created,
+        "closed_at": None if status == "open" else due,
+        "closed_by": None if status == "open" else owner,
+        "moved_in_advance": 0,
+        "moved_late": 0,
+        "snoozed_until": None,
+    }
+
+
+def nudge_row(
+    item_id: int | None,
+    recipient: str,
+    kind: str,
+    reason: str,
+    at: datetime,
+    created: datetime,
+    status: str = "queued",
+) -> dict[str, Any]:
+    sent = status == "sent"
+    return {
+        "team_id": TEAM,
+        "item_id": item_id,
+        "recipient_id": recipient,
+        "kind": kind,
+        "key": f"{item_id}:{reason}" if item_id is not None else reason,
+        "due_at": at,
+        "next_at": at,
+        "status": status,
+        "attempts": 1 if status in ("sent", "failed", "skipped") else 0,
+        "claim": None,
+        "last_error": None,
+        "sent_at": at + timedelta(seconds=1) if sent else None,
+        "channel_id": "D" + recipient[1:] if sent else None,
+        "message_ts": f"{at.timestamp():.6f}" if sent else None,
+        "created_at": created,
+    }
+
+
+def insert_items(conn: Connection, items: list[dict[str, Any]], chunk: int = 20_000) -> None:
+    """Items with their owner as contributor and a `created` event, as Repo.create_item does."""
+    for start in range(0, len(items), chunk):
+        part = items[start : start + chunk]
+        conn.execute(insert(Item), part)
+        conn.execute(
+            insert(Contributor),
+            [
+                {"team_id": TEAM, "item_id": i["id"], "user_id": i["owner_id"], "role": "owner"}
+                for i in part
+            ],
+        )
+        conn.execute(
+            insert(ItemEvent),
+            [
+                {
+                    "team_id": TEAM,
+                    "item_id": i["id"],
+                    "at": i["created_at"],
+                    "actor_id": i["creator_id"],
+                    "kind": "created",
+                    "due_before": None,
+                    "due_after": i["due_at"],
+                    "note": None,
+                }
+                for i in part
+            ],
+        )
+    _bump_sequences(conn, ("items",))
+
+
+def insert_nudges(conn: Connection, nudges: list[dict[str, Any]], chunk: int = 20_000) -> None:
+    for start in range(0, len(nudges), chunk):
+        conn.execute(insert(Nudge), nudges[start : start + chunk])
+
+
+def _bump_sequences(conn: Connection, tables: Sequence[str]) -> None:
+    """Explicit IDs leave PostgreSQL's identity sequences behind; move them past the rows."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables:
+        conn.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
+            )
+        )
