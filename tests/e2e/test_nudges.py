@@ -350,3 +350,24 @@ def test_the_scheduler_ticks_the_dispatcher(bot: Bot) -> None:
     finally:
         scheduler.shutdown(wait=True)
     assert next(n for n in nudges(bot) if n.kind == "before").status == "sent"
+
+
+def test_need_more_time_takes_the_pickers_too(bot: Bot) -> None:
+    bot.command("send the deck by 4pm")
+    tick_at(bot, at(15))
+    click(bot, "U0OWNER", dms(bot, "U0OWNER")[0], "nudge_more_time")
+    [opened] = bot.fake.wait_for("views.open")
+    nothing = submit(bot, "U0OWNER", opened.params["view"], {})
+    assert "Type a new deadline" in nothing.body
+    submit(
+        bot,
+        "U0OWNER",
+        opened.params["view"],
+        {
+            "date": {"value": {"type": "datepicker", "selected_date": "2026-12-03"}},
+            "time": {"value": {"type": "timepicker", "selected_time": "14:30"}},
+            "note": {"value": {"type": "plain_text_input", "value": "Thursday, promise."}},
+        },
+    )
+    bot.fake.wait_for("chat.update")
+    assert bot.items()[0].due_at == at(14, 30, day=3)

@@ -171,12 +171,28 @@ def more_time_modal(item_id: int, what: str, meta: str) -> dict[str, Any]:
             {
                 "type": "input",
                 "block_id": "when",
+                "optional": True,
                 "label": {"type": "plain_text", "text": "New deadline"},
+                "hint": {"type": "plain_text", "text": "Type it, or pick a date (and time) below."},
                 "element": {
                     "type": "plain_text_input",
                     "action_id": "value",
                     "placeholder": {"type": "plain_text", "text": "tomorrow 10am, fri 3pm, dec 3"},
                 },
+            },
+            {
+                "type": "input",
+                "block_id": "date",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "…or a date"},
+                "element": {"type": "datepicker", "action_id": "value"},
+            },
+            {
+                "type": "input",
+                "block_id": "time",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "…and a time (empty: end of day)"},
+                "element": {"type": "timepicker", "action_id": "value"},
             },
             {
                 "type": "input",
@@ -220,11 +236,26 @@ def _view_values(view: dict[str, Any], block: str) -> dict[str, Any]:
     return view["state"]["values"].get(block, {}).get("value", {})
 
 
+def new_deadline(view: dict[str, Any]) -> str:
+    """The typed deadline, or the pickers' date and time as text the same reader takes."""
+    typed = (_view_values(view, "when").get("value") or "").strip()
+    if typed:
+        return typed
+    day = _view_values(view, "date").get("selected_date")
+    at = _view_values(view, "time").get("selected_time")
+    if not day:
+        return ""
+    return f"{day} {at}" if at else day
+
+
 def check_more_time(service: Service) -> Callable[..., None]:
     """Validate the new deadline in the ack, so mistakes show under the field."""
 
     def check(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
-        text = _view_values(view, "when").get("value") or ""
+        text = new_deadline(view)
+        if not text:
+            ack(response_action="errors", errors={"when": "Type a new deadline, or pick a date."})
+            return
         problem = service.check_when(who_clicked(body), text)
         if problem:
             ack(response_action="errors", errors={"when": problem})
@@ -241,7 +272,7 @@ def apply_more_time(service: Service, notifier: SlackNotifier) -> Callable[..., 
         result = service.move(
             who,
             int(meta["item"]),
-            _view_values(view, "when").get("value") or "",
+            new_deadline(view),
             _escape(_view_values(view, "note").get("value") or "") or None,
         )
         _after_modal(notifier, who, meta, result)
