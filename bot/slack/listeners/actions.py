@@ -25,6 +25,7 @@ from bot.service import (
     Result,
     Service,
     Snoozed,
+    escape,
 )
 from bot.slack import blocks, nudges
 from bot.slack.client import respond
@@ -61,23 +62,25 @@ def show_outcome(
         respond(body.get("response_url"), blocks.render(result))
         return
     line = _summary(result)
-    message = body.get("message") or {}
-    kept = [b for b in message.get("blocks", []) if b.get("block_id") != place["block"]]
-    position = next(
-        (i for i, b in enumerate(message.get("blocks", [])) if b.get("block_id") == place["block"]),
-        len(kept),
-    )
-    kept.insert(position, blocks._context(line))
     if not place["channel"] or not place["ts"]:
         respond(body.get("response_url"), {"text": line})
         return
     try:
         notifier.update(
-            place["channel"], place["ts"], {"text": message.get("text") or line, "blocks": kept}
+            place["channel"], place["ts"], answered(body.get("message") or {}, place["block"], line)
         )
     except Exception:
         log.exception("could not update the nudge in place")
         respond(body.get("response_url"), {"text": line})
+
+
+def answered(message: dict[str, Any], block_id: str, line: str) -> dict[str, Any]:
+    """The nudge with the answered item's buttons replaced by what was done."""
+    kept = [
+        blocks._context(line) if b.get("block_id") == block_id else b
+        for b in message.get("blocks", [])
+    ]
+    return {"text": message.get("text") or line, "blocks": kept}
 
 
 def _summary(result: Result) -> str:
@@ -125,13 +128,8 @@ def on_follow_up(done: bool, notifier: SlackNotifier) -> Callable[..., None]:
             else f"Skipped the follow-up on #{item_id}."
         )
         place = where(body)
-        message = body.get("message") or {}
-        kept = [
-            blocks._context(line) if b.get("block_id") == place["block"] else b
-            for b in message.get("blocks", [])
-        ]
         notifier.update(
-            place["channel"], place["ts"], {"text": message.get("text") or line, "blocks": kept}
+            place["channel"], place["ts"], answered(body.get("message") or {}, place["block"], line)
         )
 
     return follow_up
@@ -273,7 +271,7 @@ def apply_more_time(service: Service, notifier: SlackNotifier) -> Callable[..., 
             who,
             int(meta["item"]),
             new_deadline(view),
-            _escape(_view_values(view, "note").get("value") or "") or None,
+            escape(_view_values(view, "note").get("value") or "") or None,
         )
         _after_modal(notifier, who, meta, result)
 
@@ -315,20 +313,10 @@ def _after_modal(
             channel=meta["channel"], latest=meta["ts"], inclusive=True, limit=1
         )
         message = (history.get("messages") or [{}])[0]
-        kept = [
-            blocks._context(line) if b.get("block_id") == meta["block"] else b
-            for b in message.get("blocks", [])
-        ]
-        notifier.update(
-            meta["channel"], meta["ts"], {"text": message.get("text") or line, "blocks": kept}
-        )
+        notifier.update(meta["channel"], meta["ts"], answered(message, meta["block"], line))
     except Exception:
         log.exception("could not update the nudge in place")
         notifier.client.chat_postMessage(channel=who.user_id, text=line)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def register(app: App, service: Service, notifier: SlackNotifier) -> None:
