@@ -134,11 +134,16 @@ def nudge_row(
     }
 
 
-def insert_items(conn: Connection, items: list[dict[str, Any]], chunk: int = 20_000) -> None:
-    """Items with their owner as contributor and a `created` event, as Repo.create_item does."""
+def insert_items(
+    conn: Connection, items: list[dict[str, Any]], chunk: int = 20_000, *, history: bool = True
+) -> None:
+    """Items with their owner as contributor and a `created` event, as Repo.create_item does
+    (history=False: the items alone)."""
     for start in range(0, len(items), chunk):
         part = items[start : start + chunk]
         conn.execute(insert(Item), part)
+        if not history:
+            continue
         conn.execute(
             insert(Contributor),
             [

@@ -1,12 +1,14 @@
 """Dispatch throughput: due nudges sent per second by `Dispatcher.tick`, SQLite and PostgreSQL.
 
 Each run seeds N due nudges, every one for an open item of its own (with its contributor
-and `created` event, as the bot stores them), spread over some owners; then it calls
-`runtime.dispatcher.tick()` until every nudge is recorded as sent. Slack is the fake in
-another process on the other core, answering at once; the clock is the real one. Two
-shapes: many nudges per owner (they are coalesced into one DM per owner, so few Web API
+and `created` event, as the bot stores them), spread over some owners, and runs ANALYZE;
+then it calls `runtime.dispatcher.tick()` until every nudge is recorded as sent. Slack is
+the fake in another process on the other core, answering at once; the clock is the real
+one. Two shapes: many nudges per owner (coalesced into one DM per owner, so few Web API
 calls) and one nudge per owner (one DM per nudge, the expensive case). The first tick
 includes the cold users.info and conversations.open look-ups, as after a restart.
+
+`--phases` also prints where the time went (wall time inside each step, summed).
 
 Run: `uv run python -m benchmarks.dispatch [--nudges 3000] [--users 300 3000] [--quick]`.
 """
@@ -17,9 +19,11 @@ import argparse
 import contextlib
 import tempfile
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -43,6 +47,7 @@ from bot.store.models import Nudge
 
 SECRET = "bench-secret"
 TARGET = 300.0  # nudges/s
+LIMIT = 200  # Dispatcher.tick's default
 
 
 def seed(runtime: Runtime, nudges: int, users: list[str]) -> None:
@@ -60,9 +65,13 @@ def seed(runtime: Runtime, nudges: int, users: list[str]) -> None:
             due, kind, reason = at, Kind.MISSED, "missed"
         items.append(item_row(i, owner, due, created))
         rows.append(nudge_row(i, owner, kind, f"{reason}@{due.isoformat()}", at, created))
-    with runtime.repo.engine.begin() as conn:
+    engine = runtime.repo.engine
+    with engine.begin() as conn:
         insert_items(conn, items)
         insert_nudges(conn, rows)
+    with engine.connect() as conn:  # statistics, as autovacuum would soon gather them
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
 
 
 def queued(runtime: Runtime) -> int:
@@ -83,7 +92,68 @@ def database(backend: str) -> Iterator[str]:
             yield url
 
 
-def run(backend: str, fake: dict[str, str], nudges: int, users: list[str]) -> str:
+class Phases:
+    """Wall time spent inside chosen methods of one runtime (wrapped on the instances)."""
+
+    def __init__(self) -> None:
+        self.seconds: Counter[str] = Counter()
+        self.calls: Counter[str] = Counter()
+        self.largest_claim = 0
+
+    def wrap(self, obj: Any, name: str, label: str) -> None:
+        inner: Callable[..., Any] = getattr(obj, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                self.seconds[label] += time.perf_counter() - started
+                self.calls[label] += 1
+
+        setattr(obj, name, timed)
+
+    def watch(self, runtime: Runtime, detailed: bool) -> None:
+        outbox = runtime.repo.outbox
+        claim_due = outbox.claim_due
+
+        def claiming(*args: Any, **kwargs: Any) -> Any:
+            claimed = claim_due(*args, **kwargs)
+            self.largest_claim = max(self.largest_claim, len(claimed))
+            return claimed
+
+        outbox.claim_due = claiming  # type: ignore[method-assign]
+        self.wrap(runtime.notifier, "send_nudges", "DM sent (chat.postMessage and all)")
+        if not detailed:
+            return
+        for name in ("claim_due", "claim_recipient", "renew", "mark_sent"):
+            if hasattr(outbox, name):
+                self.wrap(outbox, name, f"outbox.{name}")
+        self.wrap(runtime.repo, "get_item", "repo.get_item")
+        self.wrap(runtime.service, "calendar_for", "service.calendar_for")
+        self.wrap(runtime.service.directory, "_fetch", "  of which users.info (cold)")
+        self.wrap(runtime.notifier, "dm_channel", "notifier.dm_channel")
+        self.wrap(runtime.client, "conversations_open", "  of which conversations.open (cold)")
+        self.wrap(runtime.client, "chat_postMessage", "chat.postMessage")
+
+    def table(self, title: str, total: float) -> str:
+        lines = [
+            f"\n{title}: {total:.2f} s in tick()\n",
+            "| step | calls | ms per call | share of the time |",
+            "|---|---:|---:|---:|",
+        ]
+        for label, seconds in self.seconds.most_common():
+            calls = self.calls[label]
+            lines.append(
+                f"| {label} | {calls:,} | {seconds * 1000 / calls:.2f} "
+                f"| {seconds / total * 100:.0f}% |"
+            )
+        return "\n".join(lines)
+
+
+def run(
+    backend: str, fake: dict[str, str], nudges: int, users: list[str], detailed: bool
+) -> tuple[str, str]:
     with database(backend) as url:
         settings = Settings(
             bot_token=fake["bot_token"],
@@ -96,19 +166,12 @@ def run(backend: str, fake: dict[str, str], nudges: int, users: list[str]) -> st
         try:
             seed(runtime, nudges, users)
             assert queued(runtime) == nudges
-            dms = 0
-            send = runtime.notifier.send_nudges
-
-            def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
-                nonlocal dms
-                dms += 1
-                return send(*args, **kwargs)
-
-            runtime.notifier.send_nudges = counting  # type: ignore[method-assign]
+            phases = Phases()
+            phases.watch(runtime, detailed)
             sent = ticks = 0
             started = time.perf_counter()
             while sent < nudges:
-                result = runtime.dispatcher.tick()
+                result = runtime.dispatcher.tick(LIMIT)
                 ticks += 1
                 if result.skipped or result.failed or result.retried:
                     raise RuntimeError(f"{backend}: not every nudge was sent: {result}")
@@ -121,10 +184,15 @@ def run(backend: str, fake: dict[str, str], nudges: int, users: list[str]) -> st
         finally:
             runtime.close()
     rate = nudges / elapsed
-    return (
-        f"| {backend} | {nudges:,} | {len(users):,} | {dms:,} | {ticks} | {elapsed:.2f} "
-        f"| **{rate:,.0f}** | {dms / elapsed:,.0f} | {'yes' if rate >= TARGET else 'NO'} |"
+    dms = phases.calls["DM sent (chat.postMessage and all)"]
+    claim = f"{phases.largest_claim}" + ("" if phases.largest_claim <= LIMIT else " (> LIMIT)")
+    row = (
+        f"| {backend} | {nudges:,} | {len(users):,} | {dms:,} | {ticks} | {claim} "
+        f"| {elapsed:.2f} | **{rate:,.0f}** | {dms / elapsed:,.0f} "
+        f"| {'yes' if rate >= TARGET else 'NO'} |"
     )
+    breakdown = phases.table(f"{backend}, {nudges:,} nudges for {len(users):,} owners", elapsed)
+    return row, breakdown
 
 
 def main() -> None:
@@ -134,6 +202,7 @@ def main() -> None:
         "--users", type=int, nargs="+", default=[300, 3000], help="owners per run (one run each)"
     )
     parser.add_argument("--quick", action="store_true", help="300 nudges over 30 and 300 owners")
+    parser.add_argument("--phases", action="store_true", help="also show where the time went")
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args()
     if args.quick:
@@ -147,17 +216,22 @@ def main() -> None:
     pin(APP_CPU)
     everyone = user_ids(max(args.users))
     fake_proc, fake = start_fake(everyone)
+    breakdowns = []
     try:
         print(
-            "| backend | nudges | owners | DMs | ticks | seconds | nudges/s | DMs/s "
-            f"| ≥ {TARGET:.0f} nudges/s |"
+            "| backend | nudges | owners | DMs | ticks | largest claim | seconds | nudges/s "
+            f"| DMs/s | ≥ {TARGET:.0f} nudges/s |"
         )
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
         for users in args.users:
             for backend in backends:
-                print(run(backend, fake, args.nudges, everyone[:users]), flush=True)
+                row, breakdown = run(backend, fake, args.nudges, everyone[:users], args.phases)
+                print(row, flush=True)
+                breakdowns.append(breakdown)
     finally:
         stop_fake(fake_proc)
+    if args.phases:
+        print("\n".join(breakdowns))
 
 
 if __name__ == "__main__":

@@ -147,6 +147,7 @@ def _run(settings: Settings, *, http: bool, port: int | None, host: str) -> None
     finally:
         scheduler.shutdown(wait=False)
         server.close()
+        runtime.after_ack.drain(timeout=10)  # finish what was acked before stopping
         runtime.close()
         log.info("stopped")
 

@@ -71,6 +71,15 @@ class Dispatcher:
                 nudges += self.outbox.claim_recipient(
                     team, user, now + COALESCE, now, now + self.lease, token
                 )
+                # Working through a batch can outlast the lease (Slack slow or rate limiting):
+                # renew it per person just before sending, and drop rows another process
+                # took over meanwhile, or both would send them.
+                held = self.outbox.renew(
+                    [n.id for n in nudges], token, self.clock.now() + self.lease
+                )
+                nudges = [n for n in nudges if n.id in held]
+                if not nudges:
+                    continue
                 try:
                     self._deliver(team, user, nudges, token, now, result)
                 except Exception:  # one failing person never blocks the others
@@ -91,8 +100,7 @@ class Dispatcher:
         eod: EndOfDay | None = None
         eod_nudges: list[Nudge] = []
         for n in nudges:
-            if n.attempts > 1 and self._already_sent(n, token, now):
-                result.sent += 1
+            if n.attempts > 1 and self._already_sent(n, token, now, result):
                 continue
             if n.kind == Kind.EOD:
                 eod_nudges.append(n)
@@ -132,16 +140,22 @@ class Dispatcher:
             self.outbox.mark_sent(v.nudge_id, token, self.clock.now(), channel, ts)
             result.sent += 1
 
-    def _already_sent(self, n: Nudge, token: str, now: datetime) -> bool:
-        """A previous claimer's lease ran out: did its DM go out before it died?"""
+    def _already_sent(self, n: Nudge, token: str, now: datetime, result: TickResult) -> bool:
+        """A previous attempt may have posted without hearing back (a crash, a timeout): did
+        its DM go out? True when this settled the nudge: found (now marked sent), or the
+        history could not be read (retried later, since sending blind may DM twice)."""
         try:
             found = self.messenger.find_sent(n.team_id, n.recipient_id, n.id, n.due_at - LEASE)
         except NotifyError as e:
             log.warning("could not check DM history for nudge %s: %s", n.id, e.reason)
-            return False
+            if not e.transient:
+                return False  # sending fails the same way and records why
+            self._retry(n, token, now, f"could not check the DM history: {e.reason}", result)
+            return True
         if found is None:
             return False
         self.outbox.mark_sent(n.id, token, now, *found)
+        result.sent += 1
         log.info("nudge %s was already sent before a crash; not sending it again", n.id)
         return True
 

@@ -100,3 +100,18 @@ class Notifier(Protocol):
     def handed_off(self, item: Item, previous_owner: str, actor_id: str) -> None:
         """Tell the new owner, by DM, what they now own: what, for whom, by when, where."""
         ...
+
+
+@dataclass(frozen=True)
+class ChannelFacts:
+    name: str
+    is_private: bool
+    is_member: bool
+
+
+class ChannelInfo(Protocol):
+    """What the inbox asks Slack about a channel; raises NotifyError when Slack refuses."""
+
+    def info(self, channel_id: str) -> ChannelFacts: ...
+
+    def join(self, channel_id: str) -> None: ...

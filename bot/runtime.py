@@ -10,13 +10,14 @@ from slack_sdk import WebClient
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.dispatch import Dispatcher
+from bot.inbox import Inbox
 from bot.service import Service
 from bot.slack.app import build_app
 from bot.slack.client import build_web_client
 from bot.slack.directory import SlackDirectory
 from bot.slack.http import WebApp
 from bot.slack.notifier import SlackNotifier
-from bot.slack.priority import AckFirst
+from bot.slack.priority import AckFirst, AfterAckExecutor
 from bot.store.db import make_engine, migrate, ping
 from bot.store.repo import Repo
 
@@ -30,6 +31,7 @@ class Runtime:
     service: Service
     app: App
     gate: AckFirst
+    after_ack: AfterAckExecutor
     dispatcher: Dispatcher
     notifier: SlackNotifier
 
@@ -50,8 +52,13 @@ def build_runtime(
     repo = Repo(engine)
     client = build_web_client(settings.bot_token, settings.slack_api_url)
     notifier = SlackNotifier(client, clock)
-    service = Service(repo, SlackDirectory(client), notifier, settings.defaults, clock)
+    directory = SlackDirectory(client)
+    service = Service(repo, directory, notifier, settings.defaults, clock)
+    service.inbox = Inbox(repo, directory, notifier, service, clock)
     dispatcher = Dispatcher(repo, repo.outbox, notifier, service, clock, lease=settings.lease)
     gate = AckFirst()
-    app = build_app(client, settings.signing_secret, service, notifier, gate)
-    return Runtime(settings, clock, repo, client, service, app, gate, dispatcher, notifier)
+    after_ack = AfterAckExecutor(gate)
+    app = build_app(client, settings.signing_secret, service, notifier, service.inbox, after_ack)
+    return Runtime(
+        settings, clock, repo, client, service, app, gate, after_ack, dispatcher, notifier
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -55,6 +56,7 @@ class Listed:
     whose: str | None  # a user ID; None for the whole workspace
     mine: bool
     tz: str
+    watched: list[str] = field(default_factory=list)  # client channels, as <#C…> mentions
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,7 @@ class Service:
         self.notifier = notifier
         self.defaults = defaults
         self.clock = clock
+        self.inbox: Any = None  # bot.inbox.Inbox, set by the runtime (it needs this service)
 
     # -- entry points
 
@@ -277,6 +280,10 @@ class Service:
                 return self._cancel(who, command)
             case cmd.HandOff():
                 return self._hand_off_command(who, command)
+            case cmd.Watch():
+                return self.inbox.watch(who, command)
+            case cmd.Unwatch():
+                return self.inbox.unwatch(who)
         raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
 
     def _create(self, who: Invocation, c: cmd.Create) -> Result:
@@ -354,7 +361,8 @@ class Service:
             if len(items) < LIST_LIMIT
             else self.repo.count_open(who.team_id, user_id=whose)
         )
-        return Listed(items, total, whose, whose == who.user_id, tz)
+        watched = [f"<#{c.channel_id}>" for c in self.repo.channels.all_watched(who.team_id)]
+        return Listed(items, total, whose, whose == who.user_id, tz, watched)
 
     def _done(self, who: Invocation, c: cmd.Done) -> Result:
         return self.close(who, c.item_id, c.helpers)

@@ -87,15 +87,40 @@ class HandOff:
 
 
 @dataclass(frozen=True)
+class Watch:
+    name: str | None = None
+    owner: str | None = None
+    clients: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Unwatch:
+    pass
+
+
+@dataclass(frozen=True)
 class Coming:
     """A command the grammar knows that a later release implements."""
 
     name: str
 
 
-Command = OpenModal | Help | Create | Reply | ListItems | Done | Move | Cancel | HandOff | Coming
+Command = (
+    OpenModal
+    | Help
+    | Create
+    | Reply
+    | ListItems
+    | Done
+    | Move
+    | Cancel
+    | HandOff
+    | Watch
+    | Unwatch
+    | Coming
+)
 
-COMING = ("wait", "away", "watch", "unwatch", "stats", "settings")
+COMING = ("wait", "away", "stats", "settings")
 
 
 def parse_command(text: str) -> Command:
@@ -124,6 +149,10 @@ def parse_command(text: str) -> Command:
         return _move(rest)
     if verb == "cancel":
         return _cancel(rest)
+    if verb == "watch":
+        return _watch(rest)
+    if verb == "unwatch":
+        return Unwatch()
     if verb == "handoff":
         return _handoff(rest)
     if verb in COMING:
@@ -224,6 +253,30 @@ def _move(rest: str) -> Move:
     if note is not None and len(note) > MAX_NOTE:
         raise UsageError(f"Keep the note under {MAX_NOTE} characters.", example)
     return Move(item_id=item_id, when=when, note=note or None)
+
+
+def _watch(rest: str) -> Watch:
+    """`watch [CLIENT NAME] [owner @user] [clients @a @b …]`."""
+    example = "/promise watch Acme owner @maria clients @pat"
+    name_part, clients = _split_first(rest, "clients ")
+    if rest.lower().startswith("clients "):
+        name_part, clients = "", rest[len("clients ") :]
+    name_part, owner_part = _split_first(" " + name_part + " ", " owner ")
+    owner = None
+    if owner_part is not None:
+        m = _MENTION.fullmatch(owner_part.strip())
+        if not m:
+            raise UsageError("After *owner*, mention one person.", example)
+        owner = m.group(1)
+    client_ids: tuple[str, ...] = ()
+    if clients is not None:
+        client_ids = tuple(dict.fromkeys(mentions(clients)))
+        if not client_ids or _MENTION.sub("", clients).strip():
+            raise UsageError("After *clients*, mention the client's people.", example)
+    name = name_part.strip() or None
+    if name and (len(name) > MAX_CLIENT or _MENTION.search(name)):
+        raise UsageError("Name the client in plain words.", example)
+    return Watch(name=name, owner=owner, clients=client_ids)
 
 
 def _handoff(rest: str) -> HandOff:

@@ -7,6 +7,7 @@ import logging
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.inbox import Inbox
 from bot.service import Service
 from bot.slack.listeners import actions, commands, events, shortcuts, views
 from bot.slack.notifier import SlackNotifier
@@ -18,7 +19,8 @@ def build_app(
     signing_secret: str,
     service: Service,
     notifier: SlackNotifier,
-    gate: AckFirst | None = None,
+    inbox: Inbox,
+    after_ack: AfterAckExecutor | None = None,
 ) -> App:
     """A Bolt app on the shared client; it checks every request's signature."""
     app = App(
@@ -28,12 +30,12 @@ def build_app(
         # listener is a `lazy` function on this pool, which yields to pending acks (Slack's
         # 3-second budget is for the ack; a response_url stays valid for 30 minutes).
         process_before_response=True,
-        listener_executor=AfterAckExecutor(gate or AckFirst()),
+        listener_executor=after_ack or AfterAckExecutor(AckFirst()),
         logger=logging.getLogger("bot.slack"),
     )
     commands.register(app, service)
     actions.register(app, service, notifier)
     views.register(app, service)
-    events.register(app)
+    events.register(app, inbox)
     shortcuts.register(app)
     return app

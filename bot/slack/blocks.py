@@ -25,6 +25,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.core.outcome import Outcome
+from bot.inbox import NeedsInvite, Unwatched, Watching
 from bot.service import (
     AlreadyClosed,
     Cancelled,
@@ -159,6 +160,35 @@ def render(result: Result, now: datetime | None = None) -> Message:
                 "`/promise help` lists what works today."
             )
             return _message(line, line)
+        case Watching(
+            channel_id=channel, name=name, owner_id=owner, clients=clients, joined=joined
+        ):
+            line = (
+                f":eyes: Watching <#{channel}> as *{safe(name)}*: client messages here are "
+                f"recorded as replies owed by <@{owner}>."
+            )
+            if clients:
+                line += " Clients here: " + ", ".join(f"<@{c}>" for c in clients) + "."
+            else:
+                line += " People from other organisations (Slack Connect) count as clients."
+            if joined:
+                line += " I joined the channel to see them."
+            return _message(
+                line, line, context="Stop with `/promise unwatch`; open items stay open."
+            )
+        case NeedsInvite(channel_id=channel):
+            line = (
+                f":lock: I can't see <#{channel}> yet: it's private. Invite me with "
+                "`/invite @promise-bot`, then run `/promise watch` again."
+            )
+            return _message(line, line)
+        case Unwatched(channel_id=channel, was_watched=was):
+            line = (
+                f":see_no_evil: Stopped watching <#{channel}>. Open items stay open."
+                if was
+                else f"<#{channel}> wasn't being watched; nothing changed."
+            )
+            return _message(line, line)
         case OpenForm():
             raise ValueError("OpenForm is rendered as a modal, not a message")
     raise AssertionError(f"unrendered result {result!r}")  # pragma: no cover
@@ -171,9 +201,15 @@ def _listing(result: Listed, now: datetime | None) -> Message:
         title = "Your open items (owned or made by you)"
     else:
         title = f"<@{result.whose}>'s open items"
+    watched = (
+        "Client channels watched: " + ", ".join(result.watched[:20]) if result.watched else None
+    )
     if not result.items:
         line = f"*{title}:* none. :sparkles:"
-        return _message(line, line, context="Record one with `/promise WHAT by WHEN`.")
+        message = _message(line, line, context="Record one with `/promise WHAT by WHEN`.")
+        if watched:
+            message["blocks"].append(_context(watched))
+        return message
     lines = []
     for item in result.items:
         late = now is not None and item.due_at < now

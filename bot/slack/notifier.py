@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.core.outcome import Outcome
-from bot.ports import EndOfDay, NotifyError, NudgeView
+from bot.ports import ChannelFacts, EndOfDay, NotifyError, NudgeView
 from bot.slack import blocks, nudges
 from bot.store.models import Item
 
@@ -87,6 +87,19 @@ class SlackNotifier:
             if str(nudge_id) in ids:
                 return channel, str(message["ts"])
         return None
+
+    # -- channels
+
+    def info(self, channel_id: str) -> ChannelFacts:
+        channel = self._call("conversations_info", channel=channel_id)["channel"]
+        return ChannelFacts(
+            name=str(channel.get("name") or channel_id),
+            is_private=bool(channel.get("is_private")),
+            is_member=bool(channel.get("is_member")),
+        )
+
+    def join(self, channel_id: str) -> None:
+        self._call("conversations_join", channel=channel_id)
 
     def update(self, channel: str, ts: str, message: dict[str, Any]) -> None:
         self._call("chat_update", channel=channel, ts=ts, **message)

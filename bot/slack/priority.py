@@ -52,10 +52,24 @@ class AfterAckExecutor(ThreadPoolExecutor):
     def __init__(self, gate: AckFirst, max_workers: int = 2) -> None:
         super().__init__(max_workers=max_workers, thread_name_prefix="after-ack")
         self.gate = gate
+        self._pending = 0
+        self._drained = threading.Condition()
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         def after_acks() -> Any:
-            self.gate.wait_idle()
-            return fn(*args, **kwargs)
+            try:
+                self.gate.wait_idle()
+                return fn(*args, **kwargs)
+            finally:
+                with self._drained:
+                    self._pending -= 1
+                    self._drained.notify_all()
 
+        with self._drained:
+            self._pending += 1
         return super().submit(after_acks)
+
+    def drain(self, timeout: float = 10) -> bool:
+        """Wait until every submitted task has run (graceful shutdown, tests)."""
+        with self._drained:
+            return self._drained.wait_for(lambda: self._pending == 0, timeout=timeout)

@@ -44,6 +44,7 @@ class Item(Base):
         Index("ix_items_team_owner_status", "team_id", "owner_id", "status"),
         Index("ix_items_team_creator_status", "team_id", "creator_id", "status"),
         Index("ix_items_team_status_due", "team_id", "status", "due_at"),
+        Index("ux_items_team_channel_message", "team_id", "channel_id", "message_ts", unique=True),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -63,6 +64,11 @@ class Item(Base):
     moved_in_advance: Mapped[int] = mapped_column(Integer, default=0)
     moved_late: Mapped[int] = mapped_column(Integer, default=0)
     snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A client message recorded from a watched channel: where it is, who wrote it.
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    client_user_id: Mapped[str | None] = mapped_column(String(32))
+    first_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     contributors: Mapped[list[Contributor]] = relationship(
         back_populates="item",
@@ -102,6 +108,26 @@ class ItemEvent(Base):
     due_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
     due_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class ClientChannel(Base):
+    """A channel the team marked as a client's: client messages there are recorded."""
+
+    __tablename__ = "client_channels"
+    __table_args__ = (
+        Index("ux_client_channels_team_channel", "team_id", "channel_id", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    owner_id: Mapped[str] = mapped_column(String(32))
+    clients: Mapped[str] = mapped_column(
+        Text, default=""
+    )  # user IDs named as clients, comma-separated
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class SeenEvent(Base):

@@ -126,6 +126,22 @@ class Outbox:
             ).all()
             return list(rows)
 
+    def renew(self, ids: Sequence[int], token: str, lease_until: datetime) -> set[int]:
+        """Extend the lease on rows this claim still holds; returns their ids. A row whose
+        lease ran out may have been claimed by another process since: it is not ours."""
+        if not ids:
+            return set()
+        with self.sessions.begin() as s:
+            return set(
+                s.scalars(
+                    update(Nudge)
+                    .where(Nudge.id.in_(ids), Nudge.claim == token, Nudge.status == QUEUED)
+                    .values(next_at=lease_until)
+                    .returning(Nudge.id)
+                    .execution_options(synchronize_session=False)
+                )
+            )
+
     def mark_sent(self, nudge_id: int, token: str, now: datetime, channel: str, ts: str) -> bool:
         return self._finish(
             nudge_id, token, status=SENT, sent_at=now, channel_id=channel, message_ts=ts

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.store.channels import Channels
 from bot.store.db import make_sessions
 from bot.store.models import Contributor, Item, ItemEvent, SeenEvent
 from bot.store.outbox import Outbox
@@ -36,6 +37,7 @@ class Repo:
         self.engine = engine
         self.sessions: sessionmaker[Session] = make_sessions(engine)
         self.outbox = Outbox(self.sessions)
+        self.channels = Channels(self.sessions)
 
     def create_item(self, new: NewItem, now: datetime) -> Item:
         with self.sessions.begin() as s:

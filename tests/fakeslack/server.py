@@ -238,6 +238,7 @@ class FakeSlack:
         self._responses: list[Response] = []
         self._faults: list[_Fault] = []
         self._delays: list[_Delay] = []
+        self._held: list[str] = []
         self._internal_errors: list[str] = []
         self._last_ts_us = 0
 
@@ -690,6 +691,22 @@ class FakeSlack:
         with self._lock:
             self._delays.append(_Delay(method, seconds, count, after))
 
+    @property
+    def held(self) -> list[str]:
+        """Methods whose answers ``slow_next`` is holding back right now, one per request."""
+        with self._lock:
+            return list(self._held)
+
+    def _hold(self, method: str, seconds: float) -> None:
+        with self._cond:
+            self._held.append(method)
+            self._cond.notify_all()
+        try:
+            self._stopping.wait(seconds)
+        finally:
+            with self._cond:
+                self._held.remove(method)
+
     def _take(self, queue: list[Any], method: str) -> Any:
         with self._lock:
             for item in queue:
@@ -799,7 +816,7 @@ class FakeSlack:
 
         delay = self._take(self._delays, method)
         if delay is not None and not delay.after:
-            self._stopping.wait(delay.seconds)
+            self._hold(method, delay.seconds)
         fault = self._take(self._faults, method)
 
         extra_headers: dict[str, str] = {}
@@ -825,7 +842,7 @@ class FakeSlack:
             self._calls.append(call)
             self._cond.notify_all()
         if delay is not None and delay.after:
-            self._stopping.wait(delay.seconds)
+            self._hold(method, delay.seconds)
         self._write(handler, status, body, content_type, extra_headers)
 
     def _fault_answer(self, fault: _Fault) -> tuple[int, bytes, str, dict[str, str]]:

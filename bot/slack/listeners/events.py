@@ -1,16 +1,106 @@
-"""Events the manifest subscribes to. Acked so Slack does not retry them; the features
-that use them (client messages, App Home) build on these listeners."""
+"""Events: client messages in watched channels, replies, ✅ reactions.
+
+Acked at once; Slack's retries are recognised by event_id and ignored. Messages in
+channels nobody watches cost one indexed query and no Web API call.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from typing import Any
+
 from slack_bolt import App
+
+from bot.inbox import ChannelMessage, Inbox
+from bot.slack.listeners.commands import ack_now
+
+log = logging.getLogger(__name__)
+
+
+def to_message(body: dict[str, Any], event: dict[str, Any]) -> ChannelMessage:
+    team = body.get("team_id") or event.get("team") or ""
+    subtype = event.get("subtype")
+    if subtype == "message_changed":
+        inner = event.get("message") or {}
+        return ChannelMessage(
+            team,
+            event.get("channel", ""),
+            event.get("ts", ""),
+            inner.get("user"),
+            inner.get("text") or "",
+            subtype=subtype,
+            edited_ts=inner.get("ts"),
+        )
+    if subtype == "message_deleted":
+        return ChannelMessage(
+            team,
+            event.get("channel", ""),
+            event.get("ts", ""),
+            None,
+            subtype=subtype,
+            deleted_ts=event.get("deleted_ts"),
+        )
+    return ChannelMessage(
+        team_id=team,
+        channel_id=event.get("channel", ""),
+        ts=event.get("ts", ""),
+        user=event.get("user"),
+        text=event.get("text") or "",
+        thread_ts=event.get("thread_ts"),
+        user_team=event.get("user_team") or event.get("team"),
+        subtype=subtype,
+        bot=bool(event.get("bot_id")) or subtype == "bot_message",
+    )
+
+
+def _first_time(inbox: Inbox, body: dict[str, Any]) -> bool:
+    """False for an event already handled (Slack retries; Socket Mode drops the retry marker)."""
+    event_id = body.get("event_id")
+    if not event_id:
+        return True
+    return inbox.repo.mark_event_seen(body.get("team_id", ""), event_id, inbox.clock.now())
+
+
+def on_message(inbox: Inbox) -> Callable[..., None]:
+    def message(body: dict[str, Any], event: dict[str, Any]) -> None:
+        if event.get("channel_type") == "im":
+            return
+        if inbox.repo.channels.watched(body.get("team_id", ""), event.get("channel", "")) is None:
+            return  # not a client channel: cheap, no Web API call
+        if not _first_time(inbox, body):
+            return
+        try:
+            outcome = inbox.on_message(to_message(body, event))
+            log.debug("message %s in %s: %s", event.get("ts"), event.get("channel"), outcome)
+        except Exception:
+            log.exception("could not handle a message event")
+
+    return message
+
+
+def on_reaction(inbox: Inbox) -> Callable[..., None]:
+    def reaction(body: dict[str, Any], event: dict[str, Any]) -> None:
+        item = event.get("item") or {}
+        if event.get("reaction") != "white_check_mark" or item.get("type") != "message":
+            return
+        if not _first_time(inbox, body):
+            return
+        inbox.on_check_mark(
+            body.get("team_id", ""),
+            item.get("channel", ""),
+            item.get("ts", ""),
+            event.get("user", ""),
+        )
+
+    return reaction
 
 
 def _ignore() -> None:
-    """Bolt acks events itself; nothing to do yet."""
+    """App Home arrives with a later release; acked so Slack does not retry."""
 
 
-def register(app: App) -> None:
-    app.event("message")(_ignore)
+def register(app: App, inbox: Inbox) -> None:
+    app.event("message")(ack=ack_now, lazy=[on_message(inbox)])
+    app.event("reaction_added")(ack=ack_now, lazy=[on_reaction(inbox)])
     app.event("app_home_opened")(_ignore)
-    app.event("reaction_added")(_ignore)

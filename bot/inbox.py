@@ -1,0 +1,218 @@
+"""Client messages recorded by themselves: watched channels, who is a client, replies.
+
+A client's message in a watched channel becomes a reply-owed item due by the reply SLA;
+a team member's reply (in the thread, or in the channel after it) or a ✅ closes it,
+silently, with its first-response time.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from bot.clock import Clock
+from bot.core import commands as cmd
+from bot.core.sla import reply_due
+from bot.ports import ChannelInfo, Directory, DirectoryUnavailable, NotifyError
+from bot.service import Invocation, Problem, Service
+from bot.store.models import Item
+from bot.store.repo import Repo
+
+log = logging.getLogger(__name__)
+
+FOLD_WINDOW = timedelta(minutes=5)
+# Message subtypes that are people writing; everything else (joins, topics, bots) is not.
+HUMAN_SUBTYPES = {None, "", "thread_broadcast", "file_share", "me_message"}
+MAX_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class ChannelMessage:
+    """A message event, as much of it as the rules need."""
+
+    team_id: str
+    channel_id: str
+    ts: str
+    user: str | None
+    text: str = ""
+    thread_ts: str | None = None
+    user_team: str | None = None
+    subtype: str | None = None
+    bot: bool = False
+    edited_ts: str | None = None  # message_changed: the edited message's ts
+    deleted_ts: str | None = None  # message_deleted: the deleted message's ts
+
+
+@dataclass(frozen=True)
+class Watching:
+    channel_id: str
+    name: str
+    owner_id: str
+    clients: list[str] = field(default_factory=list)
+    joined: bool = False
+
+
+@dataclass(frozen=True)
+class NeedsInvite:
+    channel_id: str
+
+
+@dataclass(frozen=True)
+class Unwatched:
+    channel_id: str
+    was_watched: bool
+
+
+class Inbox:
+    def __init__(
+        self,
+        repo: Repo,
+        directory: Directory,
+        channels: ChannelInfo,
+        service: Service,
+        clock: Clock,
+    ) -> None:
+        self.repo = repo
+        self.directory = directory
+        self.channels = channels
+        self.service = service
+        self.clock = clock
+
+    # -- watching
+
+    def watch(self, who: Invocation, c: cmd.Watch) -> Watching | NeedsInvite | Problem:
+        if not who.channel_id or who.channel_id.startswith("D"):
+            return Problem("Run `watch` in the client's channel.", "/promise watch Acme")
+        owner = c.owner or who.user_id
+        problem = self.service.check_person(who.team_id, owner)
+        if problem:
+            return Problem(problem, "/promise watch Acme owner @maria")
+        try:
+            info = self.channels.info(who.channel_id)
+        except NotifyError as e:
+            if e.reason == "channel_not_found":
+                return NeedsInvite(who.channel_id)
+            return Problem(
+                f"Slack didn't tell me about this channel (`{e.reason}`). Try again in a minute."
+            )
+        joined = False
+        if not info.is_member:
+            if info.is_private:
+                return NeedsInvite(who.channel_id)
+            try:
+                self.channels.join(who.channel_id)
+                joined = True
+            except NotifyError as e:
+                return Problem(
+                    f"I couldn't join this channel (`{e.reason}`). Invite me with `/invite @promise-bot`."
+                )
+        name = c.name or info.name
+        self.repo.channels.watch(
+            who.team_id, who.channel_id, name, owner, list(c.clients), self.clock.now()
+        )
+        return Watching(who.channel_id, name, owner, list(c.clients), joined)
+
+    def unwatch(self, who: Invocation) -> Unwatched:
+        was = bool(who.channel_id) and self.repo.channels.unwatch(who.team_id, who.channel_id or "")
+        return Unwatched(who.channel_id or "", was)
+
+    # -- messages
+
+    def on_message(self, m: ChannelMessage) -> str:
+        """Apply one message event; returns what happened (for logs and tests)."""
+        channel = self.repo.channels.watched(m.team_id, m.channel_id)
+        if channel is None:
+            return "unwatched"
+        if m.deleted_ts:
+            item = self.repo.channels.by_message(m.team_id, m.channel_id, m.deleted_ts)
+            if item is not None and item.status == "open":
+                self.repo.cancel_item(m.team_id, item.id, "client", self.clock.now())
+                self.service.replan(self.repo.get_item(m.team_id, item.id) or item)
+                return "cancelled"
+            return "ignored"
+        if m.edited_ts:
+            changed = self.repo.channels.edit_message(
+                m.team_id, m.channel_id, m.edited_ts, m.text[:MAX_TEXT]
+            )
+            return "edited" if changed else "ignored"
+        if m.bot or m.subtype not in HUMAN_SUBTYPES or not m.user:
+            return "ignored"
+        if self._is_client(m, channel.clients):
+            return self._client_wrote(m, channel.owner_id, channel.name)
+        closed = self.repo.channels.replied(
+            m.team_id, m.channel_id, m.thread_ts, m.ts, m.user, self.clock.now()
+        )
+        for item in closed:
+            self.service.replan(item)
+        return f"closed {len(closed)}" if closed else "team"
+
+    def on_check_mark(self, team_id: str, channel_id: str, ts: str, user: str) -> bool:
+        """A ✅ from a team member on a client's message closes its item."""
+        if self.repo.channels.watched(team_id, channel_id) is None:
+            return False
+        item = self.repo.channels.by_message(team_id, channel_id, ts)
+        if item is None or item.status != "open" or item.client_user_id == user:
+            return False
+        closed = self.repo.channels.replied(
+            team_id, channel_id, item.thread_ts, _after(ts), user, self.clock.now()
+        )
+        for i in closed:
+            self.service.replan(i)
+        return bool(closed)
+
+    def _is_client(self, m: ChannelMessage, named: str) -> bool:
+        if m.user in named.split(","):
+            return True
+        if m.user_team and m.user_team != m.team_id:
+            return True  # Slack Connect: someone from another organisation
+        try:
+            person = self.directory.person(m.team_id, m.user or "")
+        except DirectoryUnavailable:
+            return False
+        return bool(person and person.external)
+
+    def _client_wrote(self, m: ChannelMessage, owner: str, client_name: str) -> str:
+        at = _when(m.ts)
+        text = m.text.strip()[:MAX_TEXT] or "(a message without text)"
+        target = self.repo.channels.fold_target(
+            m.team_id, m.channel_id, m.user or "", m.thread_ts, at, FOLD_WINDOW
+        )
+        if target is not None:
+            self.repo.channels.append_text(m.team_id, target.id, text)
+            return "folded"
+        cal = self.service.calendar_for(m.team_id, owner)
+        d = self.service.defaults
+        item = Item(
+            team_id=m.team_id,
+            kind="reply",
+            status="open",
+            what=text,
+            client=client_name,
+            owner_id=owner,
+            creator_id=m.user or "",
+            channel_id=m.channel_id,
+            due_at=reply_due(at, cal, cutoff=d.eod_cutoff, within=d.reply_within),
+            created_at=at,
+            moved_in_advance=0,
+            moved_late=0,
+            message_ts=m.ts,
+            thread_ts=m.thread_ts if m.thread_ts != m.ts else None,
+            client_user_id=m.user,
+        )
+        item.original_due_at = item.due_at
+        stored = self.repo.channels.record_message(item, self.clock.now())
+        if stored is None:
+            return "duplicate"
+        self.service.replan(stored)
+        return "recorded"
+
+
+def _when(ts: str) -> datetime:
+    return datetime.fromtimestamp(float(ts), UTC)
+
+
+def _after(ts: str) -> str:
+    """A ts just after `ts`: a reaction answers the message it is on."""
+    whole, _, frac = ts.partition(".")
+    return f"{whole}.{int(frac or 0) + 1:06d}"

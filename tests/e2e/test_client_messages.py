@@ -1,0 +1,232 @@
+"""Client messages recorded by themselves: watch a channel, client writes, a teammate replies."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import NY, START
+from tests.e2e.harness import Bot, text_of
+
+CLIENT = "U0CLIENT"  # someone from Acme's own Slack (Slack Connect)
+
+
+@pytest.fixture
+def watched(bot: Bot) -> Bot:
+    bot.fake.add_user(CLIENT, "pat", team_id="T0ACME", tz="Europe/Paris")
+    bot.fake.add_user("U0GUEST", "gus", is_restricted=True)
+    answer = bot.command("watch Acme", user="U0OWNER")
+    assert "Watching" in text_of(answer)
+    return bot
+
+
+def ts_at(when: datetime, n: int = 0) -> str:
+    return f"{int(when.timestamp())}.{n:06d}"
+
+
+def send_event(
+    bot: Bot, event: dict[str, Any], event_id: str | None = None, retry: int | None = None
+) -> str:
+    body = bot.fake.event_callback(
+        {"channel": "C0CLIENT", "channel_type": "channel", **event}, event_id=event_id
+    )
+    raw = json.dumps(body)
+    from tests.fakeslack import signed_headers
+
+    headers = signed_headers("e2e-signing-secret", raw)
+    headers["Content-Type"] = "application/json"
+    if retry is not None:
+        headers["X-Slack-Retry-Num"] = str(retry)
+        headers["X-Slack-Retry-Reason"] = "http_timeout"
+    answer = bot.request("POST", "/slack/events", raw, headers)
+    assert answer.status == 200 and answer.seconds < 3
+    return body["event_id"]
+
+
+def client_says(bot: Bot, text: str, ts: str, **extra: Any) -> str:
+    return send_event(
+        bot,
+        {"type": "message", "user": CLIENT, "user_team": "T0ACME", "text": text, "ts": ts, **extra},
+    )
+
+
+def teammate_says(bot: Bot, text: str, ts: str, user: str = "U0HELPER", **extra: Any) -> str:
+    return send_event(
+        bot,
+        {"type": "message", "user": user, "user_team": "T0001", "text": text, "ts": ts, **extra},
+    )
+
+
+def settle(bot: Bot, count: int = 0, status: str | None = None) -> list[Any]:
+    """Events are handled after the ack: wait for that work, then read the database."""
+    assert bot.runtime.after_ack.drain(timeout=10)
+    return [i for i in bot.items() if i.kind == "reply" and (status is None or i.status == status)]
+
+
+def test_watch_joins_a_public_channel_and_list_shows_it(bot: Bot) -> None:
+    bot.fake.add_channel("C0PUBLIC", "acme-public", bot_is_member=False)
+    answer = bot.command("watch Acme owner <@U0HELPER|sam>", channel="C0PUBLIC")
+    assert "Watching <#C0PUBLIC> as *Acme*" in text_of(answer) and "joined" in text_of(answer)
+    assert bot.fake.calls_to("conversations.join")[0].params["channel"] == "C0PUBLIC"
+    assert "<#C0PUBLIC>" in text_of(bot.command("list"))
+
+
+def test_watch_asks_to_be_invited_to_a_private_channel(bot: Bot) -> None:
+    bot.fake.add_channel("G0PRIVATE", "acme-private", is_private=True, bot_is_member=False)
+    answer = bot.command("watch Acme", channel="G0PRIVATE")
+    assert "/invite @promise-bot" in text_of(answer)
+    assert bot.fake.calls_to("conversations.join") == []
+
+
+def test_a_client_message_becomes_a_reply_owed_by_end_of_day(watched: Bot) -> None:
+    client_says(watched, "Can you resend the invoice?", ts_at(START))
+    [item] = settle(watched, 1)
+    assert (item.kind, item.owner_id, item.client, item.client_user_id) == (
+        "reply",
+        "U0OWNER",
+        "Acme",
+        CLIENT,
+    )
+    assert item.what == "Can you resend the invoice?"
+    assert item.due_at == datetime(2026, 12, 1, 17, 0, tzinfo=NY)
+
+
+def test_internal_bot_and_system_messages_are_not_client_messages(watched: Bot) -> None:
+    teammate_says(watched, "internal chatter", ts_at(START, 1))
+    send_event(
+        watched,
+        {
+            "type": "message",
+            "subtype": "bot_message",
+            "bot_id": "B9",
+            "text": "beep",
+            "ts": ts_at(START, 2),
+        },
+    )
+    send_event(
+        watched,
+        {
+            "type": "message",
+            "subtype": "channel_join",
+            "user": CLIENT,
+            "text": "joined",
+            "ts": ts_at(START, 3),
+        },
+    )
+    client_says(watched, "real question", ts_at(START, 4))
+    items = settle(watched, 1)
+    assert [i.what for i in items] == ["real question"]
+
+
+def test_a_thread_reply_from_the_team_closes_it_and_times_the_first_response(watched: Bot) -> None:
+    asked = ts_at(START)
+    client_says(watched, "Where is the file?", asked)
+    settle(watched, 1)
+    teammate_says(watched, "Sending it now!", ts_at(START, 5), thread_ts=asked)
+    [item] = settle(watched, 1, status="done")
+    assert item.first_reply_at is not None and item.closed_by == "U0HELPER"
+    assert [
+        c for c in watched.fake.calls_to("chat.postMessage") if c.params["channel"] == "C0CLIENT"
+    ] == []  # silent
+
+
+def test_a_reply_in_the_channel_after_it_closes_it(watched: Bot) -> None:
+    client_says(watched, "Any news?", ts_at(START))
+    settle(watched, 1)
+    teammate_says(watched, "Yes — tomorrow.", ts_at(START, 9))
+    assert len(settle(watched, 1, status="done")) == 1
+
+
+def test_a_check_mark_from_the_team_closes_it(watched: Bot) -> None:
+    asked = ts_at(START)
+    client_says(watched, "ping", asked)
+    settle(watched, 1)
+    send_event(
+        watched,
+        {
+            "type": "reaction_added",
+            "user": "U0HELPER",
+            "reaction": "white_check_mark",
+            "item": {"type": "message", "channel": "C0CLIENT", "ts": asked},
+        },
+    )
+    assert len(settle(watched, 1, status="done")) == 1
+
+
+def test_retried_events_are_recorded_once(watched: Bot) -> None:
+    event_id = client_says(watched, "hello?", ts_at(START))
+    settle(watched, 1)
+    body = {
+        "type": "message",
+        "user": CLIENT,
+        "user_team": "T0ACME",
+        "text": "hello?",
+        "ts": ts_at(START),
+    }
+    send_event(watched, body, event_id=event_id, retry=1)
+    send_event(watched, body)  # a new event_id for the same message (Socket Mode drops retry marks)
+    settle(watched, 2)
+    assert len([i for i in watched.items() if i.kind == "reply"]) == 1
+
+
+def test_consecutive_client_messages_fold_into_one_item(watched: Bot) -> None:
+    client_says(watched, "one", ts_at(START))
+    settle(watched, 1)
+    client_says(watched, "two", ts_at(START, 100))
+    client_says(watched, "later", ts_at(datetime(2026, 12, 1, 10, 30, tzinfo=NY)))
+    items = settle(watched, 2)
+    assert [i.what for i in items] == ["one\ntwo", "later"]
+
+
+def test_edits_update_and_deletes_cancel(watched: Bot) -> None:
+    asked = ts_at(START)
+    client_says(watched, "typo", asked)
+    settle(watched, 1)
+    send_event(
+        watched,
+        {
+            "type": "message",
+            "subtype": "message_changed",
+            "ts": ts_at(START, 7),
+            "message": {"type": "message", "user": CLIENT, "text": "fixed", "ts": asked},
+        },
+    )
+    send_event(
+        watched,
+        {
+            "type": "message",
+            "subtype": "message_deleted",
+            "ts": ts_at(START, 8),
+            "deleted_ts": asked,
+        },
+    )
+    [item] = settle(watched, 1, status="cancelled")
+    assert item.what == "fixed"
+
+
+def test_a_named_guest_is_a_client_in_a_shared_internal_channel(bot: Bot) -> None:
+    bot.fake.add_user("U0GUEST", "gus", is_restricted=True)
+    bot.command("watch Acme clients <@U0GUEST|gus>")
+    teammate_says(bot, "question from the guest", ts_at(START), user="U0GUEST")
+    [item] = settle(bot, 1)
+    assert item.client_user_id == "U0GUEST"
+
+
+def test_messages_in_unwatched_channels_cost_no_api_call(bot: Bot) -> None:
+    bot.fake.add_user(CLIENT, "pat", team_id="T0ACME")
+    before = len(bot.fake.calls)
+    client_says(bot, "hello", ts_at(START))
+    settle(bot)
+    assert bot.items() == [] and len(bot.fake.calls) == before
+
+
+def test_unwatch_stops_recording_and_keeps_open_items(watched: Bot) -> None:
+    client_says(watched, "first", ts_at(START))
+    settle(watched, 1)
+    assert "Stopped watching" in text_of(watched.command("unwatch"))
+    client_says(watched, "second", ts_at(START, 500))
+    settle(watched)
+    assert [(i.what, i.status) for i in watched.items() if i.kind == "reply"] == [("first", "open")]
