@@ -14,8 +14,9 @@ from datetime import UTC, datetime, timedelta
 from bot.clock import Clock
 from bot.core import commands as cmd
 from bot.core.sla import reply_due
+from bot.core.when import WhenError, parse_when
 from bot.ports import ChannelInfo, Directory, DirectoryUnavailable, NotifyError
-from bot.service import Invocation, Problem, Service
+from bot.service import Created, Invocation, Problem, Service
 from bot.store.models import Item
 from bot.store.repo import Repo
 
@@ -147,6 +148,51 @@ class Inbox:
             self.service.replan(item)
         return f"closed {len(closed)}" if closed else "team"
 
+    def track(
+        self, who: Invocation, m: ChannelMessage, owner: str, when: str | None
+    ) -> Created | Problem:
+        """The message shortcut: record any message as a reply owed, by hand."""
+        if problem := self.service.check_person(who.team_id, owner):
+            return Problem(problem, "Pick a teammate as the owner.")
+        now = self.clock.now()
+        cal = self.service.calendar_for(who.team_id, who.user_id)
+        if when:
+            try:
+                due = parse_when(when, now, cal)
+            except WhenError as e:
+                return Problem(str(e), "tomorrow noon")
+        else:
+            d = self.service.defaults
+            due = reply_due(now, cal, cutoff=d.eod_cutoff, within=d.reply_within)
+        channel = self.repo.channels.watched(who.team_id, m.channel_id)
+        item = Item(
+            team_id=who.team_id,
+            kind="reply",
+            status="open",
+            what=(m.text.strip() or "(a message without text)")[:MAX_TEXT],
+            client=channel.name if channel else None,
+            owner_id=owner,
+            creator_id=who.user_id,
+            channel_id=m.channel_id,
+            due_at=due,
+            original_due_at=due,
+            created_at=now,
+            moved_in_advance=0,
+            moved_late=0,
+            message_ts=m.ts,
+            thread_ts=m.thread_ts if m.thread_ts != m.ts else None,
+            client_user_id=m.user,
+        )
+        stored = self.repo.channels.record_message(item, now)
+        if stored is None:
+            existing = self.repo.channels.by_message(who.team_id, m.channel_id, m.ts)
+            return Problem(
+                f"That message is already tracked as #{existing.id if existing else '?'}.",
+                "/promise list",
+            )
+        self.service.replan(stored)
+        return Created(stored, cal.tz.key)
+
     def on_check_mark(self, team_id: str, channel_id: str, ts: str, user: str) -> bool:
         """A ✅ from a team member on a client's message closes its item."""
         if self.repo.channels.watched(team_id, channel_id) is None:
@@ -173,6 +219,8 @@ class Inbox:
         return bool(person and person.external)
 
     def _client_wrote(self, m: ChannelMessage, owner: str, client_name: str) -> str:
+        if self.repo.channels.by_message(m.team_id, m.channel_id, m.ts) is not None:
+            return "duplicate"  # the same message again (a retry under a new event_id)
         at = _when(m.ts)
         text = m.text.strip()[:MAX_TEXT] or "(a message without text)"
         target = self.repo.channels.fold_target(

@@ -37,5 +37,5 @@ def build_app(
     actions.register(app, service, notifier)
     views.register(app, service)
     events.register(app, inbox)
-    shortcuts.register(app)
+    shortcuts.register(app, inbox)
     return app

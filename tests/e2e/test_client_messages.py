@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -176,6 +176,7 @@ def test_consecutive_client_messages_fold_into_one_item(watched: Bot) -> None:
     client_says(watched, "one", ts_at(START))
     settle(watched, 1)
     client_says(watched, "two", ts_at(START, 100))
+    settle(watched)
     client_says(watched, "later", ts_at(datetime(2026, 12, 1, 10, 30, tzinfo=NY)))
     items = settle(watched, 2)
     assert [i.what for i in items] == ["one\ntwo", "later"]
@@ -230,3 +231,81 @@ def test_unwatch_stops_recording_and_keeps_open_items(watched: Bot) -> None:
     client_says(watched, "second", ts_at(START, 500))
     settle(watched)
     assert [(i.what, i.status) for i in watched.items() if i.kind == "reply"] == [("first", "open")]
+
+
+def test_the_shortcut_tracks_any_message_with_a_form(bot: Bot) -> None:
+    asked = ts_at(START)
+    payload = {
+        "type": "message_action",
+        "callback_id": "track_client_message",
+        "team": {"id": "T0001", "domain": "acme-agency"},
+        "user": {"id": "U0HELPER", "team_id": "T0001"},
+        "channel": {"id": "C0CLIENT", "name": "acme-project"},
+        "message": {
+            "type": "message",
+            "user": "U0OTHER",
+            "text": "Email from Acme: need the SOW",
+            "ts": asked,
+        },
+        "trigger_id": bot.fake.trigger_id(),
+        "response_url": bot.fake.response_url(),
+        "token": "legacy",
+    }
+    assert bot.interact(payload).status == 200
+    [opened] = bot.fake.wait_for("views.open")
+    view = opened.params["view"]
+    assert view["callback_id"] == "track_message"
+
+    def submit(when: str | None) -> Any:
+        values = {
+            "owner": {"value": {"type": "users_select", "selected_user": "U0OWNER"}},
+            "when": {"value": {"type": "plain_text_input", "value": when}},
+        }
+        return bot.interact(
+            {
+                "type": "view_submission",
+                "team": {"id": "T0001"},
+                "user": {"id": "U0HELPER", "team_id": "T0001"},
+                "view": {**view, "id": "V0T", "state": {"values": values}},
+                "token": "legacy",
+                "api_app_id": "A0001",
+            }
+        )
+
+    assert "blursday" in submit("blursday").body
+    assert submit("tomorrow noon").status == 200
+    [item] = settle(bot, 1)
+    assert (item.owner_id, item.creator_id, item.message_ts) == ("U0OWNER", "U0HELPER", asked)
+    assert item.due_at == datetime(2026, 12, 2, 12, 0, tzinfo=UTC)  # noon for Sam, in London
+    [confirm] = bot.fake.wait_for("chat.postEphemeral")
+    assert f"#{item.id}" in text_of(confirm.params)
+    assert "already tracked" in submit(None).body  # the same message twice: refused
+
+
+def test_socket_mode_delivers_the_same_events(watched: Bot) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    fake = watched.fake
+    handler = SocketModeHandler(
+        watched.runtime.app, fake.app_token, web_client=watched.runtime.client
+    )
+    handler.connect()
+    try:
+        fake.socket.wait_connected()
+        event = {
+            "type": "message",
+            "channel": "C0CLIENT",
+            "channel_type": "channel",
+            "user": CLIENT,
+            "user_team": "T0ACME",
+            "text": "over the socket",
+            "ts": ts_at(START),
+        }
+        ack = fake.socket.send("events_api", fake.event_callback(event))
+        assert "envelope_id" in ack
+        # Socket Mode drops the retry marker: the same message again, with a new event_id.
+        fake.socket.send("events_api", fake.event_callback(event))
+        [item] = settle(watched, 1)
+        assert item.what == "over the socket"
+    finally:
+        handler.close()

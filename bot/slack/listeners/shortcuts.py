@@ -1,24 +1,112 @@
-"""The "Track client message" shortcut: answered politely until client messages arrive."""
+"""The "Track client message" shortcut: any message becomes a reply owed, via a small form."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
 
-from bot.slack.client import respond
+from bot.inbox import ChannelMessage, Inbox
+from bot.service import Invocation, Problem
+from bot.slack import blocks
 from bot.slack.listeners.commands import ack_now
 
-
-def track_client_message(body: dict[str, Any]) -> None:
-    respond(
-        body.get("response_url"),
-        {
-            "text": ":construction: Tracking client messages is coming in a later release; "
-            "nothing was recorded. For now use `/promise reply to CLIENT about WHAT`."
-        },
-    )
+TRACK_VIEW = "track_message"
 
 
-def register(app: App) -> None:
-    app.shortcut("track_client_message")(ack=ack_now, lazy=[track_client_message])
+def open_track_form(inbox: Inbox) -> Callable[..., None]:
+    def open_form(body: dict[str, Any], client: WebClient) -> None:
+        message = body.get("message") or {}
+        channel = (body.get("channel") or {}).get("id", "")
+        team = (body.get("team") or {}).get("id", "")
+        watched = inbox.repo.channels.watched(team, channel)
+        owner = watched.owner_id if watched else body["user"]["id"]
+        meta = {
+            "channel": channel,
+            "ts": message.get("ts"),
+            "thread_ts": message.get("thread_ts"),
+            "user": message.get("user"),
+            "text": (message.get("text") or "")[:1500],
+        }
+        client.views_open(trigger_id=body["trigger_id"], view=track_modal(owner, json.dumps(meta)))
+
+    return open_form
+
+
+def track_modal(owner: str, meta: str) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": TRACK_VIEW,
+        "title": {"type": "plain_text", "text": "Track client message"},
+        "submit": {"type": "plain_text", "text": "Track"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "private_metadata": meta,
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "owner",
+                "label": {"type": "plain_text", "text": "Who replies?"},
+                "element": {"type": "users_select", "action_id": "value", "initial_user": owner},
+            },
+            {
+                "type": "input",
+                "block_id": "when",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Reply by (empty: end of the working day)"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "value",
+                    "placeholder": {"type": "plain_text", "text": "tomorrow noon, 4pm, fri"},
+                },
+            },
+        ],
+    }
+
+
+def _value(view: dict[str, Any], block: str) -> dict[str, Any]:
+    return view["state"]["values"].get(block, {}).get("value", {})
+
+
+def track_submitted(inbox: Inbox) -> Callable[..., None]:
+    def submitted(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
+        meta = json.loads(view["private_metadata"])
+        team = (body.get("team") or {}).get("id") or body["user"].get("team_id")
+        who = Invocation(team, body["user"]["id"], meta["channel"])
+        message = ChannelMessage(
+            team,
+            meta["channel"],
+            meta["ts"],
+            meta.get("user"),
+            meta.get("text") or "",
+            thread_ts=meta.get("thread_ts"),
+        )
+        owner = _value(view, "owner").get("selected_user") or ""
+        when = (_value(view, "when").get("value") or "").strip() or None
+        result = inbox.track(who, message, owner, when)
+        if isinstance(result, Problem):
+            field = "owner" if "owner" in result.example.lower() else "when"
+            ack(response_action="errors", errors={field: result.message})
+            return
+        context["tracked"] = blocks.render(result)
+        ack()
+
+    return submitted
+
+
+def confirm_tracked(
+    body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    message = context.get("tracked")
+    if message:
+        channel = json.loads(view["private_metadata"])["channel"]
+        client.chat_postEphemeral(channel=channel, user=body["user"]["id"], **message)
+
+
+def register(app: App, inbox: Inbox) -> None:
+    app.shortcut("track_client_message")(ack=ack_now, lazy=[open_track_form(inbox)])
+    app.view(TRACK_VIEW)(ack=track_submitted(inbox), lazy=[confirm_tracked])
