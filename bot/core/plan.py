@@ -98,7 +98,9 @@ def plan_item(
             at = working(before, owner_cal, due)
             if at >= now:  # the last working moment before may already be past
                 out.append(Planned(Kind.BEFORE, item.owner_id, at, f"before@{key}"))
-    out.append(Planned(Kind.MISSED, item.owner_id, working(due, owner_cal), f"missed@{key}"))
+    # Due at the end of the working day: missed at that moment, while the owner is still there.
+    missed = due if _at_end_of_working_day(due, owner_cal) else working(due, owner_cal)
+    out.append(Planned(Kind.MISSED, item.owner_id, missed, f"missed@{key}"))
     escalation_cal = lead_cal or owner_cal
     if lead and lead != item.owner_id:
         escalate = _utc(owner_cal.add_working_time(due, policy.escalate_after))
@@ -174,6 +176,11 @@ def working(at: datetime, cal: WorkCalendar, deadline: datetime | None = None) -
     if deadline is None or _utc(start) < _utc(deadline):
         return start
     return last_working_moment_before(at, cal)
+
+
+def _at_end_of_working_day(at: datetime, cal: WorkCalendar) -> bool:
+    day = cal.today(at)
+    return cal.is_working_day(day) and _utc(at) == _utc(cal.end_of_day_on(day))
 
 
 def last_working_moment_before(at: datetime, cal: WorkCalendar) -> datetime:

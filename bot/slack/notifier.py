@@ -63,10 +63,24 @@ class SlackNotifier:
     def send_nudges(
         self, team_id: str, user_id: str, views: list[NudgeView], eod: EndOfDay | None, tz: str
     ) -> tuple[str, str]:
-        message = nudges.dm(views, eod, tz, self.clock.now())
+        message = nudges.dm(views, eod, tz, self.clock.now(), self._permalinks(eod))
         channel = self.dm_channel(user_id)
         response = self._call("chat_postMessage", channel=channel, **message)
         return str(response["channel"]), str(response["ts"])
+
+    def _permalinks(self, eod: EndOfDay | None) -> dict[int, str]:
+        """Links to the client messages owed a reply; a failed look-up just leaves one out."""
+        links: dict[int, str] = {}
+        for item in (eod.replies + eod.backlog) if eod else []:
+            if item.message_ts and item.channel_id:
+                try:
+                    found = self._call(
+                        "chat_getPermalink", channel=item.channel_id, message_ts=item.message_ts
+                    )
+                    links[item.id] = str(found["permalink"])
+                except NotifyError:
+                    continue
+        return links
 
     def find_sent(
         self, team_id: str, user_id: str, nudge_id: int, oldest: datetime

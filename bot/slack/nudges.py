@@ -126,13 +126,18 @@ def nudge_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[dic
 
 
 def end_of_day_blocks(
-    eod: EndOfDay, tz: str, now: datetime, nudge_id: int = 0
+    eod: EndOfDay, tz: str, now: datetime, nudge_id: int = 0, links: dict[int, str] | None = None
 ) -> tuple[str, list[dict[str, Any]]]:
     blocks: list[dict[str, Any]] = [_section(":city_sunset: *Before you wrap up today*")]
+    links = links or {}
 
     def lines(title: str, items: list[Item]) -> None:
         if items:
-            rows = [f"• *#{i.id}* {_describe(i)} — due {when(i.due_at, tz)}" for i in items]
+            rows = [
+                f"• *#{i.id}* {_describe(i)} — due {when(i.due_at, tz)}"
+                + (f" · <{links[i.id]}|see the message>" if i.id in links else "")
+                for i in items
+            ]
             blocks.append(_section(f"*{title}*\n" + "\n".join(rows)))
             for i in items:
                 blocks.append(item_actions(i, nudge_id, snooze=False))
@@ -146,7 +151,13 @@ def end_of_day_blocks(
     return f"End of day: {count} due today, {len(eod.backlog) + eod.backlog_more} overdue", blocks
 
 
-def dm(views: list[NudgeView], eod: EndOfDay | None, tz: str, now: datetime) -> dict[str, Any]:
+def dm(
+    views: list[NudgeView],
+    eod: EndOfDay | None,
+    tz: str,
+    now: datetime,
+    links: dict[int, str] | None = None,
+) -> dict[str, Any]:
     """One DM for all of a person's due nudges, with metadata naming them."""
     texts: list[str] = []
     blocks: list[dict[str, Any]] = []
@@ -154,7 +165,7 @@ def dm(views: list[NudgeView], eod: EndOfDay | None, tz: str, now: datetime) -> 
         if view.kind == Kind.EOD:
             if eod is None:
                 continue
-            text, body = end_of_day_blocks(eod, tz, now, view.nudge_id)
+            text, body = end_of_day_blocks(eod, tz, now, view.nudge_id, links)
         else:
             text, body = nudge_blocks(view, tz, now)
         texts.append(text)

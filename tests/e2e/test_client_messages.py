@@ -47,6 +47,8 @@ def send_event(
 
 
 def client_says(bot: Bot, text: str, ts: str, **extra: Any) -> str:
+    """The client posts in the channel: Slack stores the message and sends the event."""
+    bot.fake.add_message("C0CLIENT", text, user=CLIENT, ts=ts, thread_ts=extra.get("thread_ts"))
     return send_event(
         bot,
         {"type": "message", "user": CLIENT, "user_team": "T0ACME", "text": text, "ts": ts, **extra},
@@ -303,9 +305,41 @@ def test_socket_mode_delivers_the_same_events(watched: Bot) -> None:
         }
         ack = fake.socket.send("events_api", fake.event_callback(event))
         assert "envelope_id" in ack
+        settle(watched, 1)
         # Socket Mode drops the retry marker: the same message again, with a new event_id.
         fake.socket.send("events_api", fake.event_callback(event))
         [item] = settle(watched, 1)
         assert item.what == "over the socket"
     finally:
         handler.close()
+
+
+def test_the_end_of_day_dm_lists_unanswered_messages_with_permalinks(watched: Bot) -> None:
+    client_says(watched, "Unanswered question", ts_at(START))
+    client_says(watched, "Answered question", ts_at(START, 1), thread_ts=ts_at(START, 1))
+    settle(watched, 2)
+    teammate_says(watched, "Here you go", ts_at(START, 2), thread_ts=ts_at(START, 1))
+    settle(watched)
+    watched.clock.set(datetime(2026, 12, 1, 16, 30, tzinfo=NY))
+    watched.runtime.dispatcher.tick()
+    dm = watched.fake.messages(watched.fake.dm_channel("U0OWNER"))[-1]
+    shown = text_of(dm)
+    assert "Replies owed to clients today" in shown
+    assert "Unanswered question" in shown and "Answered question" not in shown
+    link = watched.fake.calls_to("chat.getPermalink")[0]
+    assert link.params["message_ts"] == ts_at(START)
+    assert "|see the message>" in shown
+
+
+def test_an_unanswered_message_past_its_sla_is_missed_then_escalated(watched: Bot) -> None:
+    client_says(watched, "Site is down!", ts_at(START))
+    [item] = settle(watched, 1)
+    watched.clock.set(datetime(2026, 12, 1, 17, 0, tzinfo=NY))
+    watched.runtime.dispatcher.tick()
+    assert "Tell the client now" in text_of(
+        watched.fake.messages(watched.fake.dm_channel("U0OWNER"))[-1]
+    )
+    watched.clock.set(datetime(2026, 12, 2, 11, 0, tzinfo=NY))
+    watched.runtime.dispatcher.tick()
+    [lead] = watched.fake.messages(watched.fake.dm_channel("U0LEAD"))
+    assert f"#{item.id}" in text_of(lead) and "late by" in text_of(lead)

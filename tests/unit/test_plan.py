@@ -849,3 +849,19 @@ def test_it_always_finds_an_eod_moment_at_or_after_now_in_working_time(
         at,
         reason,
     )
+
+
+def test_it_sends_the_missed_nudge_at_the_end_of_day_for_an_end_of_day_deadline() -> None:
+    from zoneinfo import ZoneInfo
+
+    ny = ZoneInfo("America/New_York")
+    cal = WorkCalendar(tz=ny)
+    due = datetime(2026, 12, 1, 17, 0, tzinfo=ny)
+    item = ItemState("reply", "open", "U1", due, due - timedelta(hours=7))
+    policy = Policy(
+        timedelta(minutes=60), timedelta(hours=2), timedelta(days=2), timedelta(minutes=30)
+    )
+    missed = [
+        p for p in plan_item(item, policy, due - timedelta(hours=7), cal) if p.kind is Kind.MISSED
+    ]
+    assert [p.at for p in missed] == [due]
