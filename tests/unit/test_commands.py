@@ -51,7 +51,10 @@ from bot.core import commands as c
         ("   ", c.OpenModal()),
         ("watch Acme", c.Watch(name="Acme")),
         ("watch", c.Watch()),
-        ("watch Acme Corp owner <@U1|a> clients <@U2> <@U3>", c.Watch(name="Acme Corp", owner="U1", clients=("U2", "U3"))),
+        (
+            "watch Acme Corp owner <@U1|a> clients <@U2> <@U3>",
+            c.Watch(name="Acme Corp", owner="U1", clients=("U2", "U3")),
+        ),
         ("unwatch", c.Unwatch()),
         ("stats week", c.Coming("stats")),
         ("handoff 4 <@U1>", c.HandOff(item_id=4, to="U1")),
