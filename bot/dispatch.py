@@ -106,6 +106,11 @@ class Dispatcher:
                 eod_nudges.append(n)
                 continue
             item = self.repo.get_item(team, n.item_id) if n.item_id is not None else None
+            if n.kind == Kind.RESUME:  # not a message: the wait on the client is over
+                self.outbox.mark_skipped(n.id, token, "the wait ended; the clock runs again")
+                if item is not None:
+                    self.service.resume(item)
+                continue
             why_not = self._stale(n, item, now)
             if why_not:
                 self.outbox.mark_skipped(n.id, token, why_not)

@@ -140,6 +140,8 @@ class Inbox:
         if m.bot or m.subtype not in HUMAN_SUBTYPES or not m.user:
             return "ignored"
         if self._is_client(m, channel.clients):
+            for item in self.repo.channels.waiting_in(m.team_id, m.channel_id, m.thread_ts):
+                self.service.resume(item)  # the client wrote again: their turn is over
             return self._client_wrote(m, channel.owner_id, channel.name)
         closed = self.repo.channels.replied(
             m.team_id, m.channel_id, m.thread_ts, m.ts, m.user, self.clock.now()

@@ -94,6 +94,13 @@ class Snoozed:
 
 
 @dataclass(frozen=True)
+class Waiting:
+    item: Item
+    until: datetime | None
+    tz: str
+
+
+@dataclass(frozen=True)
 class HandedOff:
     item: Item
     previous_owner: str
@@ -132,6 +139,7 @@ Result = (
     | OpenForm
     | Snoozed
     | HandedOff
+    | Waiting
 )
 
 SNOOZES = {"30m": timedelta(minutes=30), "1h": timedelta(hours=1)}
@@ -280,6 +288,8 @@ class Service:
                 return self._cancel(who, command)
             case cmd.HandOff():
                 return self._hand_off_command(who, command)
+            case cmd.Wait():
+                return self.wait(who, command.item_id, command.until)
             case cmd.Watch():
                 return self.inbox.watch(who, command)
             case cmd.Unwatch():
@@ -465,6 +475,33 @@ class Service:
         self.replan(snoozed)
         return Snoozed(snoozed, until, cal.tz.key)
 
+    def wait(self, who: Invocation, item_id: int, until: str | None) -> Result:
+        """Waiting on the client: no nudges, the SLA clock paused, until they write or `until`."""
+        item, problem = self._editable(who, item_id, "pause")
+        if problem:
+            return problem
+        assert item is not None
+        cal = self.calendar_for(who.team_id, who.user_id)
+        now = self.clock.now()
+        at = None
+        if until:
+            try:
+                at = parse_when(until, now, cal)
+            except WhenError as e:
+                return Problem(str(e), f"/promise wait {item.id} until mon 10am")
+        waiting = self.repo.wait_item(who.team_id, item.id, who.user_id, at, now)
+        if waiting is None:
+            return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
+        self.replan(waiting)
+        return Waiting(waiting, at, cal.tz.key)
+
+    def resume(self, item: Item) -> Item | None:
+        """The client wrote again (or the wait ran out): the clock runs again, nudges re-planned."""
+        resumed = self.repo.resume_item(item.team_id, item.id, self.clock.now())
+        if resumed is not None:
+            self.replan(resumed)
+        return resumed
+
     def hand_off(self, who: Invocation, item_id: int, to: str) -> Result:
         """Give the item to someone else, who is told with its full context."""
         item, problem = self._editable(who, item_id, "hand off")
@@ -520,6 +557,8 @@ class Service:
             created_at=item.created_at,
             closed_at=item.closed_at,
             snoozed_until=item.snoozed_until,
+            waiting=item.waiting_since is not None,
+            waiting_until=item.waiting_until,
         )
         planned = plan_item(
             state,

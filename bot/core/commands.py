@@ -87,6 +87,12 @@ class HandOff:
 
 
 @dataclass(frozen=True)
+class Wait:
+    item_id: int
+    until: str | None = None
+
+
+@dataclass(frozen=True)
 class Watch:
     name: str | None = None
     owner: str | None = None
@@ -120,7 +126,7 @@ Command = (
     | Coming
 )
 
-COMING = ("wait", "away", "stats", "settings")
+COMING = ("away", "stats", "settings")
 
 
 def parse_command(text: str) -> Command:
@@ -149,6 +155,8 @@ def parse_command(text: str) -> Command:
         return _move(rest)
     if verb == "cancel":
         return _cancel(rest)
+    if verb == "wait":
+        return _wait(rest)
     if verb == "watch":
         return _watch(rest)
     if verb == "unwatch":
@@ -253,6 +261,18 @@ def _move(rest: str) -> Move:
     if note is not None and len(note) > MAX_NOTE:
         raise UsageError(f"Keep the note under {MAX_NOTE} characters.", example)
     return Move(item_id=item_id, when=when, note=note or None)
+
+
+def _wait(rest: str) -> Wait:
+    example = "/promise wait 42 until mon 10am"
+    token, _, tail = rest.partition(" ")
+    item_id = _item_id(token, example)
+    tail = tail.strip()
+    if not tail:
+        return Wait(item_id)
+    if not tail.lower().startswith("until ") or not tail[6:].strip():
+        raise UsageError("After the number, say *until WHEN*, or nothing.", example)
+    return Wait(item_id, tail[6:].strip())
 
 
 def _watch(rest: str) -> Watch:

@@ -22,6 +22,7 @@ class Kind(StrEnum):
     FOLLOW_UP = "follow_up"  # after delivery: check it landed
     SNOOZED = "snoozed"  # the reminder a snooze asked for
     EOD = "eod"  # per person: what is due today, replies owed, a little backlog
+    RESUME = "resume"  # not a message: the wait on the client ends, the clock runs again
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class ItemState:
     closed_at: datetime | None = None
     snoozed_until: datetime | None = None
     waiting: bool = False  # waiting on the client: the clock is paused
+    waiting_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,12 @@ def plan_item(
     """The nudges an item should have from `now` on (none that are already past)."""
     if item.status == "done":
         return _follow_up(item, policy, now, owner_cal)
-    if item.status != "open" or item.waiting:
+    if item.status == "open" and item.waiting:
+        if item.waiting_until is None:
+            return []
+        at = max(_utc(item.waiting_until), _utc(now))
+        return [Planned(Kind.RESUME, item.owner_id, at, f"resume@{at.isoformat()}")]
+    if item.status != "open":
         return []
     now = _utc(now)
     due = _utc(item.due_at)

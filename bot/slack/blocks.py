@@ -40,6 +40,7 @@ from bot.service import (
     Problem,
     Result,
     Snoozed,
+    Waiting,
 )
 from bot.store.models import Item
 
@@ -143,6 +144,13 @@ def render(result: Result, now: datetime | None = None) -> Message:
             return _message(line, line)
         case Snoozed(item=item, until=until, tz=tz):
             line = f":zzz: {_label(item)} snoozed until {when(until, tz)}. Nothing about it arrives before then."
+            return _message(line, line)
+        case Waiting(item=item, until=until, tz=tz):
+            end = f"until {when(until, tz)}" if until else "until the client writes again"
+            line = (
+                f":hourglass_flowing_sand: {_label(item)} is waiting on the client {end}: no "
+                "nudges, and the deadline moves by as long as the wait lasts."
+            )
             return _message(line, line)
         case HandedOff(item=item, previous_owner=previous, told=told, tell_error=error):
             line = f":handshake: {_label(item)} {_describe(item)} is now <@{item.owner_id}>'s (was <@{previous}>'s)."
@@ -254,6 +262,8 @@ def help_message(lead: str | None) -> Message:
             "• `/promise move ID to WHEN [because NOTE]` — a new deadline; the note is posted for the client",
             "• `/promise cancel ID` — drop it without a thank-you",
             "• `/promise handoff ID @user` — give it to someone else (they get a DM with the details)",
+            "• `/promise wait ID [until WHEN]` — waiting on the client: the clock pauses until they write",
+            "• `/promise watch [CLIENT] [owner @user] [clients @a …]` / `unwatch` — record client messages in this channel",
         ]
     )
     who = f"the lead (<@{lead}>)" if lead else "the lead"

@@ -154,6 +154,19 @@ class Channels:
                 closed.append(item)
         return closed
 
+    def waiting_in(self, team_id: str, channel_id: str, thread_ts: str | None) -> list[Item]:
+        """Open items waiting on the client in this channel (or this thread)."""
+        q = select(Item).where(
+            Item.team_id == team_id,
+            Item.channel_id == channel_id,
+            Item.status == "open",
+            Item.waiting_since.is_not(None),
+        )
+        if thread_ts:
+            q = q.where(or_(Item.thread_ts == thread_ts, Item.message_ts == thread_ts))
+        with self.sessions() as s:
+            return list(s.scalars(q))
+
     def by_message(self, team_id: str, channel_id: str, ts: str) -> Item | None:
         with self.sessions() as s:
             return s.scalar(

@@ -69,6 +69,9 @@ class Item(Base):
     thread_ts: Mapped[str | None] = mapped_column(String(32))
     client_user_id: Mapped[str | None] = mapped_column(String(32))
     first_reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Waiting on the client: the clock is paused from `waiting_since` (until `waiting_until`).
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    waiting_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     contributors: Mapped[list[Contributor]] = relationship(
         back_populates="item",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -185,6 +185,33 @@ class Repo:
             s.add(_event(item, actor, "handoff", now, note=f"from {before} to {new_owner}"))
             s.flush()
             s.refresh(item)
+            return item
+
+    def wait_item(
+        self, team_id: str, item_id: int, actor: str, until: datetime | None, now: datetime
+    ) -> Item | None:
+        """Pause the item's clock while the client is the one who owes an answer."""
+        with self.sessions.begin() as s:
+            item = _open_for_update(s, team_id, item_id)
+            if item is None:
+                return None
+            item.waiting_since = item.waiting_since or now
+            item.waiting_until = until
+            s.add(_event(item, actor, "waiting", now, due_after=until))
+            s.flush()
+            return item
+
+    def resume_item(self, team_id: str, item_id: int, now: datetime) -> Item | None:
+        """End a wait: the deadline moves by as long as the clock was paused."""
+        with self.sessions.begin() as s:
+            item = _open_for_update(s, team_id, item_id)
+            if item is None or item.waiting_since is None:
+                return None
+            paused = max(now - item.waiting_since, timedelta(0))
+            item.due_at = item.due_at + paused
+            item.waiting_since = item.waiting_until = None
+            s.add(_event(item, "client", "resumed", now, due_after=item.due_at))
+            s.flush()
             return item
 
     def mark_event_seen(self, team_id: str, event_id: str, now: datetime) -> bool:

@@ -343,3 +343,33 @@ def test_an_unanswered_message_past_its_sla_is_missed_then_escalated(watched: Bo
     watched.runtime.dispatcher.tick()
     [lead] = watched.fake.messages(watched.fake.dm_channel("U0LEAD"))
     assert f"#{item.id}" in text_of(lead) and "late by" in text_of(lead)
+
+
+def test_waiting_on_the_client_pauses_until_they_write(watched: Bot) -> None:
+    watched.command("send the deck by 4pm")
+    item_id = watched.items()[0].id
+    answer = watched.command(f"wait {item_id}")
+    assert "waiting on the client" in text_of(answer)
+    from tests.e2e.test_nudges import nudges
+
+    assert [n for n in nudges(watched) if n.item_id == item_id and n.status == "queued"] == []
+    watched.clock.set(datetime(2026, 12, 1, 12, 0, tzinfo=NY))  # two hours later, the client writes
+    client_says(watched, "Here are the figures you needed", ts_at(watched.clock.now()))
+    settle(watched, 1)
+    item = next(i for i in watched.items() if i.id == item_id)
+    assert item.waiting_since is None
+    assert item.due_at == datetime(2026, 12, 1, 18, 0, tzinfo=NY)  # the clock paused for 2 h
+    assert any(
+        n.kind == "before" for n in nudges(watched) if n.item_id == item_id and n.status == "queued"
+    )
+
+
+def test_a_wait_with_an_end_resumes_by_itself(watched: Bot) -> None:
+    watched.command("send the deck by 4pm")
+    item_id = watched.items()[0].id
+    watched.command(f"wait {item_id} until 11am")
+    watched.clock.set(datetime(2026, 12, 1, 11, 0, tzinfo=NY))
+    watched.runtime.dispatcher.tick()
+    item = next(i for i in watched.items() if i.id == item_id)
+    assert item.waiting_since is None and item.due_at == datetime(2026, 12, 1, 17, 0, tzinfo=NY)
+    assert watched.fake.messages(watched.fake.dm_channel("U0OWNER")) == []  # resuming is silent

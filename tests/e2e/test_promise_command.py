@@ -216,7 +216,7 @@ def test_reply_after_the_cutoff_is_due_next_working_day(bot: Bot) -> None:
 
 def test_help_and_coming_commands_change_nothing(bot: Bot) -> None:
     assert "/promise [@owner] WHAT by WHEN" in text_of(bot.command("help"))
-    for name in ("wait 3", "stats week", "settings", "away <@U0OWNER> mon to fri"):
+    for name in ("stats week", "settings", "away <@U0OWNER> mon to fri"):
         assert "coming in a later release" in text_of(bot.command(name))
     assert bot.items() == []
 

@@ -58,7 +58,8 @@ from bot.core import commands as c
         ("unwatch", c.Unwatch()),
         ("stats week", c.Coming("stats")),
         ("handoff 4 <@U1>", c.HandOff(item_id=4, to="U1")),
-        ("wait 4", c.Coming("wait")),
+        ("wait 4", c.Wait(item_id=4)),
+        ("wait #4 until mon 10am", c.Wait(item_id=4, until="mon 10am")),
     ],
 )
 def test_it_reads_the_grammar(text: str, expected: c.Command) -> None:
