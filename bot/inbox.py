@@ -8,6 +8,8 @@ silently, with its first-response time.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -23,6 +25,7 @@ from bot.store.repo import Repo
 log = logging.getLogger(__name__)
 
 FOLD_WINDOW = timedelta(minutes=5)
+WATCHED_TTL = 30.0
 # Message subtypes that are people writing; everything else (joins, topics, bots) is not.
 HUMAN_SUBTYPES = {None, "", "thread_broadcast", "file_share", "me_message"}
 MAX_TEXT = 2000
@@ -79,6 +82,25 @@ class Inbox:
         self.channels = channels
         self.service = service
         self.clock = clock
+        self._watched: dict[str, tuple[float, frozenset[str]]] = {}
+        self._lock = threading.Lock()
+
+    def is_watched(self, team_id: str, channel_id: str) -> bool:
+        """From memory, refreshed every WATCHED_TTL seconds (other replicas' changes arrive
+        within that): every message event in the workspace asks this before anything else."""
+        now = time.monotonic()
+        with self._lock:
+            hit = self._watched.get(team_id)
+        if hit is None or hit[0] < now:
+            channels = frozenset(c.channel_id for c in self.repo.channels.all_watched(team_id))
+            hit = (now + WATCHED_TTL, channels)
+            with self._lock:
+                self._watched[team_id] = hit
+        return channel_id in hit[1]
+
+    def _forget_watched(self, team_id: str) -> None:
+        with self._lock:
+            self._watched.pop(team_id, None)
 
     # -- watching
 
@@ -112,10 +134,12 @@ class Inbox:
         self.repo.channels.watch(
             who.team_id, who.channel_id, name, owner, list(c.clients), self.clock.now()
         )
+        self._forget_watched(who.team_id)
         return Watching(who.channel_id, name, owner, list(c.clients), joined)
 
     def unwatch(self, who: Invocation) -> Unwatched:
         was = bool(who.channel_id) and self.repo.channels.unwatch(who.team_id, who.channel_id or "")
+        self._forget_watched(who.team_id)
         return Unwatched(who.channel_id or "", was)
 
     # -- messages

@@ -191,6 +191,8 @@ class Service:
         self.defaults = defaults
         self.clock = clock
         self.inbox: Any = None  # bot.inbox.Inbox, set by the runtime (it needs this service)
+        # The end-of-day DM each person already has queued (by reason), to skip re-checking.
+        self._eod_known: dict[tuple[str, str], str] = {}
 
     # -- entry points
 
@@ -579,10 +581,13 @@ class Service:
         With `catch_up` (after a missed or skipped one), today's is queued too while today's
         working day is not over, so a restart at 16:45 still sends today's list.
         """
-        if self.repo.count_open(team_id, owner_id=user_id) == 0:
-            return
         now = self.clock.now()
         cal = self.calendar_for(team_id, user_id)
+        upcoming = next_eod(cal, self.defaults.eod_cutoff, now)
+        if not catch_up and self._eod_known.get((team_id, user_id)) == upcoming[1]:
+            return  # already queued by this process: skip the queries
+        if self.repo.count_open(team_id, owner_id=user_id) == 0:
+            return
         outbox = self.repo.outbox
         if catch_up:
             today = cal.today(now)
@@ -591,8 +596,9 @@ class Service:
                     cal.end_of_day_on(today) - self.defaults.eod_cutoff, cal.start_of_day_on(today)
                 )
                 outbox.ensure(team_id, Want(user_id, Kind.EOD, f"eod@{today.isoformat()}", at), now)
-        at, reason = next_eod(cal, self.defaults.eod_cutoff, now)
+        at, reason = upcoming
         outbox.ensure(team_id, Want(user_id, Kind.EOD, reason, at), now)
+        self._eod_known[(team_id, user_id)] = reason
 
     # -- rules
 

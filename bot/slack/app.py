@@ -33,9 +33,9 @@ def build_app(
         listener_executor=after_ack or AfterAckExecutor(AckFirst()),
         logger=logging.getLogger("bot.slack"),
     )
+    events.register(app, inbox)  # first: most requests are events
     commands.register(app, service)
     actions.register(app, service, notifier)
     views.register(app, service)
-    events.register(app, inbox)
     shortcuts.register(app, inbox)
     return app

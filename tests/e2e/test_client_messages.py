@@ -373,3 +373,12 @@ def test_a_wait_with_an_end_resumes_by_itself(watched: Bot) -> None:
     item = next(i for i in watched.items() if i.id == item_id)
     assert item.waiting_since is None and item.due_at == datetime(2026, 12, 1, 17, 0, tzinfo=NY)
     assert watched.fake.messages(watched.fake.dm_channel("U0OWNER")) == []  # resuming is silent
+
+
+def test_watching_takes_effect_at_once_even_after_unwatched_traffic(bot: Bot) -> None:
+    bot.fake.add_user(CLIENT, "pat", team_id="T0ACME")
+    client_says(bot, "before watching", ts_at(START))  # remembered as an unwatched channel
+    settle(bot)
+    bot.command("watch Acme")
+    client_says(bot, "after watching", ts_at(START, 1))
+    assert [i.what for i in settle(bot, 1)] == ["after watching"]

@@ -62,12 +62,18 @@ def _first_time(inbox: Inbox, body: dict[str, Any]) -> bool:
     return inbox.repo.mark_event_seen(body.get("team_id", ""), event_id, inbox.clock.now())
 
 
+def in_client_channel(inbox: Inbox) -> Callable[..., bool]:
+    """Listener matcher: a message in a watched channel (answered from memory)."""
+
+    def matches(body: dict[str, Any]) -> bool:
+        event = body.get("event") or {}
+        return inbox.is_watched(body.get("team_id", ""), event.get("channel", ""))
+
+    return matches
+
+
 def on_message(inbox: Inbox) -> Callable[..., None]:
     def message(body: dict[str, Any], event: dict[str, Any]) -> None:
-        if event.get("channel_type") == "im":
-            return
-        if inbox.repo.channels.watched(body.get("team_id", ""), event.get("channel", "")) is None:
-            return  # not a client channel: cheap, no Web API call
         if not _first_time(inbox, body):
             return
         try:
@@ -97,10 +103,26 @@ def on_reaction(inbox: Inbox) -> Callable[..., None]:
 
 
 def _ignore() -> None:
-    """App Home arrives with a later release; acked so Slack does not retry."""
+    """Acked so Slack does not retry; nothing to do (unwatched channels, App Home for now)."""
 
 
 def register(app: App, inbox: Inbox) -> None:
-    app.event("message")(ack=ack_now, lazy=[on_message(inbox)])
-    app.event("reaction_added")(ack=ack_now, lazy=[on_reaction(inbox)])
+    # Registered first, as most requests are message events; the first matching listener wins.
+    app.event("message", matchers=[in_client_channel(inbox)])(ack=ack_now, lazy=[on_message(inbox)])
+    app.event("message")(_ignore)  # everywhere else: ack, nothing more (no copy, no query)
+    app.event("reaction_added", matchers=[in_client_channel_of_item(inbox)])(
+        ack=ack_now, lazy=[on_reaction(inbox)]
+    )
+    app.event("reaction_added")(_ignore)
     app.event("app_home_opened")(_ignore)
+
+
+def in_client_channel_of_item(inbox: Inbox) -> Callable[..., bool]:
+    def matches(body: dict[str, Any]) -> bool:
+        event = body.get("event") or {}
+        item = event.get("item") or {}
+        return event.get("reaction") == "white_check_mark" and inbox.is_watched(
+            body.get("team_id", ""), item.get("channel", "")
+        )
+
+    return matches
