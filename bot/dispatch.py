@@ -106,6 +106,14 @@ class Dispatcher:
                 eod_nudges.append(n)
                 continue
             item = self.repo.get_item(team, n.item_id) if n.item_id is not None else None
+            if n.kind == Kind.QUIET:
+                quiet = self.service.inbox.quiet_view(team, n.id, n.key)
+                if isinstance(quiet, str):
+                    self.outbox.mark_skipped(n.id, token, quiet)
+                    result.skipped += 1
+                else:
+                    views.append(quiet)
+                continue
             if n.kind == Kind.RESUME:  # not a message: the wait on the client is over
                 self.outbox.mark_skipped(n.id, token, "the wait ended; the clock runs again")
                 if item is not None:

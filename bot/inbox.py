@@ -15,11 +15,13 @@ from datetime import UTC, datetime, timedelta
 
 from bot.clock import Clock
 from bot.core import commands as cmd
+from bot.core.plan import Kind, quiet_at
 from bot.core.sla import reply_due
 from bot.core.when import WhenError, parse_when
-from bot.ports import ChannelInfo, Directory, DirectoryUnavailable, NotifyError
+from bot.ports import ChannelInfo, Directory, DirectoryUnavailable, NotifyError, NudgeView
 from bot.service import Created, Invocation, Problem, Service
 from bot.store.models import Item
+from bot.store.outbox import Want
 from bot.store.repo import Repo
 
 log = logging.getLogger(__name__)
@@ -135,6 +137,7 @@ class Inbox:
             who.team_id, who.channel_id, name, owner, list(c.clients), self.clock.now()
         )
         self._forget_watched(who.team_id)
+        self.plan_quiet(who.team_id, who.channel_id)
         return Watching(who.channel_id, name, owner, list(c.clients), joined)
 
     def unwatch(self, who: Invocation) -> Unwatched:
@@ -166,13 +169,43 @@ class Inbox:
         if self._is_client(m, channel.clients):
             for item in self.repo.channels.waiting_in(m.team_id, m.channel_id, m.thread_ts):
                 self.service.resume(item)  # the client wrote again: their turn is over
-            return self._client_wrote(m, channel.owner_id, channel.name)
+            outcome = self._client_wrote(m, channel.owner_id, channel.name)
+            self.repo.channels.heard_from_client(m.team_id, m.channel_id, _when(m.ts))
+            self.plan_quiet(m.team_id, m.channel_id)
+            return outcome
         closed = self.repo.channels.replied(
             m.team_id, m.channel_id, m.thread_ts, m.ts, m.user, self.clock.now()
         )
         for item in closed:
             self.service.replan(item)
         return f"closed {len(closed)}" if closed else "team"
+
+    def plan_quiet(self, team_id: str, channel_id: str) -> None:
+        """One quiet-client nudge per quiet spell: `PROMISE_QUIET_AFTER` working days after
+        the client last wrote (or since watching began)."""
+        channel = self.repo.channels.watched(team_id, channel_id)
+        if channel is None:
+            return
+        last = channel.last_client_at or channel.created_at
+        cal = self.service.calendar_for(team_id, channel.owner_id)
+        at = quiet_at(last, cal, self.service.defaults.quiet_after)
+        key = f"quiet:{channel_id}:{last.isoformat()}"
+        now = self.clock.now()
+        self.repo.outbox.ensure(team_id, Want(channel.owner_id, Kind.QUIET, key, at), now)
+        self.repo.outbox.cancel_others(team_id, f"quiet:{channel_id}:", keep=key)
+
+    def quiet_view(self, team_id: str, nudge_id: int, key: str) -> NudgeView | str:
+        """What a due quiet-client nudge says, or why it no longer should be sent."""
+        _, channel_id, since = key.split(":", 2)
+        channel = self.repo.channels.watched(team_id, channel_id)
+        if channel is None:
+            return "the channel is no longer watched"
+        last = channel.last_client_at or channel.created_at
+        if last.isoformat() != since:
+            return "the client wrote since"
+        return NudgeView(
+            nudge_id, Kind.QUIET, channel_id=channel_id, client=channel.name, quiet_since=last
+        )
 
     def track(
         self, who: Invocation, m: ChannelMessage, owner: str, when: str | None

@@ -55,6 +55,9 @@ class NudgeView:
     kind: str
     item: Item | None = None
     escalate_at: datetime | None = None  # heads-up: when the lead will be told
+    channel_id: str | None = None  # quiet client: the channel, its client, since when
+    client: str | None = None
+    quiet_since: datetime | None = None
 
 
 @dataclass(frozen=True)

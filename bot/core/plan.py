@@ -22,6 +22,7 @@ class Kind(StrEnum):
     FOLLOW_UP = "follow_up"  # after delivery: check it landed
     SNOOZED = "snoozed"  # the reminder a snooze asked for
     EOD = "eod"  # per person: what is due today, replies owed, a little backlog
+    QUIET = "quiet"  # a client channel has gone quiet: reach out
     RESUME = "resume"  # not a message: the wait on the client ends, the clock runs again
 
 
@@ -201,3 +202,9 @@ def last_working_moment_before(at: datetime, cal: WorkCalendar) -> datetime:
         if cal.is_working_day(d):
             return cal.end_of_day_on(d) - timedelta(minutes=1)
     return at
+
+
+def quiet_at(last_heard: datetime, cal: WorkCalendar, quiet_after: timedelta) -> datetime:
+    """When a client channel counts as quiet: `quiet_after` working days after the client
+    last wrote, in the owner's working hours."""
+    return working(cal.add_working_days(_utc(last_heard), max(1, quiet_after.days)), cal)

@@ -67,6 +67,14 @@ def _late(item: Item, now: datetime) -> str:
 
 def nudge_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[dict[str, Any]]]:
     """One nudge: its line for the notification text, and its blocks."""
+    if view.kind == Kind.QUIET:
+        since = when(view.quiet_since, tz) if view.quiet_since else "a while"
+        line = (
+            f":shushing_face: *{safe(view.client or 'A client')}* hasn't written in "
+            f"<#{view.channel_id}> since {since}. A short check-in keeps them close — "
+            "reach out before they drift."
+        )
+        return f"{view.client} has gone quiet", [_section(line)]
     item = view.item
     assert item is not None
     label = f"*#{item.id}* {_describe(item)}"

@@ -38,6 +38,18 @@ class Channels:
             s.flush()
             return row
 
+    def heard_from_client(self, team_id: str, channel_id: str, at: datetime) -> None:
+        with self.sessions.begin() as s:
+            s.execute(
+                update(ClientChannel)
+                .where(
+                    ClientChannel.team_id == team_id,
+                    ClientChannel.channel_id == channel_id,
+                    or_(ClientChannel.last_client_at.is_(None), ClientChannel.last_client_at < at),
+                )
+                .values(last_client_at=at)
+            )
+
     def unwatch(self, team_id: str, channel_id: str) -> bool:
         with self.sessions.begin() as s:
             result = s.execute(

@@ -131,6 +131,7 @@ class ClientChannel(Base):
     )  # user IDs named as clients, comma-separated
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_client_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class SeenEvent(Base):

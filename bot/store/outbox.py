@@ -78,6 +78,21 @@ class Outbox:
         except IntegrityError:
             return False
 
+    def cancel_others(self, team_id: str, prefix: str, keep: str) -> None:
+        """Cancel queued nudges whose key starts with `prefix`, except `keep`."""
+        with self.sessions.begin() as s:
+            s.execute(
+                update(Nudge)
+                .where(
+                    Nudge.team_id == team_id,
+                    Nudge.status == QUEUED,
+                    Nudge.key.startswith(prefix, autoescape=True),
+                    Nudge.key != keep,
+                )
+                .values(status=CANCELLED)
+                .execution_options(synchronize_session=False)
+            )
+
     def claim_due(
         self, now: datetime, lease_until: datetime, token: str, limit: int = 100
     ) -> list[Nudge]:

@@ -382,3 +382,24 @@ def test_watching_takes_effect_at_once_even_after_unwatched_traffic(bot: Bot) ->
     bot.command("watch Acme")
     client_says(bot, "after watching", ts_at(START, 1))
     assert [i.what for i in settle(bot, 1)] == ["after watching"]
+
+
+def test_a_quiet_client_gets_one_reach_out_nudge_per_quiet_spell(watched: Bot) -> None:
+    from tests.e2e.test_nudges import nudges
+
+    client_says(watched, "thanks, all good", ts_at(START))
+    settle(watched, 1)
+    [quiet] = [n for n in nudges(watched) if n.kind == "quiet" and n.status == "queued"]
+    assert quiet.recipient_id == "U0OWNER"
+    assert quiet.due_at == datetime(2026, 12, 21, 10, 0, tzinfo=NY)  # 14 working days later
+    watched.clock.set(quiet.due_at)
+    watched.runtime.dispatcher.tick()
+    dm = watched.fake.messages(watched.fake.dm_channel("U0OWNER"))[-1]
+    assert "hasn't written in <#C0CLIENT>" in text_of(dm) and "Acme" in text_of(dm)
+    watched.clock.set(datetime(2026, 12, 22, 10, 0, tzinfo=NY))
+    assert watched.runtime.dispatcher.tick().sent == 0  # once per quiet spell
+
+    client_says(watched, "we're back", ts_at(watched.clock.now()))  # a new spell starts
+    settle(watched)
+    queued = [n for n in nudges(watched) if n.kind == "quiet" and n.status == "queued"]
+    assert len(queued) == 1 and queued[0].due_at > watched.clock.now()
