@@ -123,7 +123,7 @@ def _run(settings: Settings, *, http: bool, port: int | None, host: str) -> None
     # from rescanning it, which otherwise stalls every thread for ~100 ms now and then.
     gc.collect()
     gc.freeze()
-    server = make_server(runtime.web(), host, port or settings.port)
+    server = make_server(runtime.web(), host, settings.port if port is None else port)
     signal.signal(signal.SIGTERM, _stop)
     if settings.app_token and not http:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -145,6 +145,7 @@ def _run(settings: Settings, *, http: bool, port: int | None, host: str) -> None
     except KeyboardInterrupt:
         pass
     finally:
+        runtime.dispatcher.stop()
         scheduler.shutdown(wait=False)
         server.close()
         runtime.after_ack.drain(timeout=10)  # finish what was acked before stopping

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -49,16 +50,21 @@ class Dispatcher:
         lease: timedelta = LEASE,
     ) -> None:
         self.lease = lease
+        self._stopping = threading.Event()
         self.repo = repo
         self.outbox = outbox
         self.messenger = messenger
         self.service = service  # calendars and re-planning (bot.service.Service)
         self.clock = clock
 
+    def stop(self) -> None:
+        """Finish the batch in hand, then stop (shutdown must not wait on a busy queue)."""
+        self._stopping.set()
+
     def tick(self, limit: int = 200) -> TickResult:
         """Send everything due now; returns what happened (for logs, tests and benchmarks)."""
         result = TickResult()
-        while True:
+        while not self._stopping.is_set():
             now = self.clock.now()
             token = str(uuid.uuid4())
             claimed = self.outbox.claim_due(now, now + self.lease, token, limit)
@@ -158,7 +164,8 @@ class Dispatcher:
         its DM go out? True when this settled the nudge: found (now marked sent), or the
         history could not be read (retried later, since sending blind may DM twice)."""
         try:
-            found = self.messenger.find_sent(n.team_id, n.recipient_id, n.id, n.due_at - LEASE)
+            # A previous claim (so its send) was at most COALESCE before the nudge was due.
+            found = self.messenger.find_sent(n.team_id, n.recipient_id, n.id, n.due_at - COALESCE)
         except NotifyError as e:
             log.warning("could not check DM history for nudge %s: %s", n.id, e.reason)
             if not e.transient:

@@ -86,20 +86,26 @@ class SlackNotifier:
         self, team_id: str, user_id: str, nudge_id: int, oldest: datetime
     ) -> tuple[str, str] | None:
         channel = self.dm_channel(user_id)
-        history = self._call(
-            "conversations_history",
-            channel=channel,
-            oldest=f"{oldest.timestamp():.6f}",
-            include_all_metadata=True,
-            limit=200,
-        )
-        for message in history.get("messages", []):
-            meta = message.get("metadata") or {}
-            if meta.get("event_type") != nudges.METADATA_TYPE:
-                continue
-            ids = str(meta.get("event_payload", {}).get("nudges", "")).split(",")
-            if str(nudge_id) in ids:
-                return channel, str(message["ts"])
+        cursor = None
+        for _ in range(10):  # pages of 200: far more than one person's DMs in a lease
+            history = self._call(
+                "conversations_history",
+                channel=channel,
+                oldest=f"{oldest.timestamp():.6f}",
+                include_all_metadata=True,
+                limit=200,
+                **({"cursor": cursor} if cursor else {}),
+            )
+            for message in history.get("messages", []):
+                meta = message.get("metadata") or {}
+                if meta.get("event_type") != nudges.METADATA_TYPE:
+                    continue
+                ids = str(meta.get("event_payload", {}).get("nudges", "")).split(",")
+                if str(nudge_id) in ids:
+                    return channel, str(message["ts"])
+            cursor = (history.get("response_metadata") or {}).get("next_cursor")
+            if not history.get("has_more") or not cursor:
+                break
         return None
 
     # -- channels
@@ -141,7 +147,8 @@ class SlackNotifier:
         try:
             return getattr(self.client, method)(**kwargs)
         except SlackApiError as e:
-            reason = str(e.response.get("error") or f"http_{e.response.status_code}")
+            data = e.response.data if isinstance(e.response.data, dict) else {}
+            reason = str(data.get("error") or f"http_{e.response.status_code}")
             transient = reason not in PERMANENT and (
                 e.response.status_code in (429,)
                 or e.response.status_code >= 500
