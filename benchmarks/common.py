@@ -8,10 +8,12 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, create_engine, insert, text
@@ -25,6 +27,28 @@ PG_SERVER = os.environ.get("PROMISE_TEST_POSTGRES", "postgresql+psycopg://postgr
 TEAM = "T0001"  # the fake's workspace
 CHANNEL = "C0BENCH"
 TZ = "America/New_York"
+
+
+def warn_if_busy(seconds: float = 2.0, threshold: float = 0.15) -> None:
+    """Say so on stderr when other processes keep the CPUs busy: the numbers would be low."""
+
+    def sample() -> tuple[int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return sum(fields[:8]), fields[3] + fields[4]  # all, idle + iowait
+
+    try:
+        total1, idle1 = sample()
+        time.sleep(seconds)
+        total2, idle2 = sample()
+    except OSError:
+        return
+    busy = 1 - (idle2 - idle1) / max(1, total2 - total1)
+    if busy > threshold:
+        print(
+            f"warning: other processes keep the CPUs {busy:.0%} busy; "
+            "expect slower numbers than on an idle machine",
+            file=sys.stderr,
+        )
 
 
 def user_ids(n: int) -> list[str]:

@@ -42,6 +42,7 @@ from benchmarks.common import (
     pin,
     temp_postgres,
     user_ids,
+    warn_if_busy,
 )
 from bot.core.plan import Kind
 from bot.dispatch import LEASE
@@ -377,6 +378,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.rows, args.runs = 100_000, 20
+    warn_if_busy()
     pin(APP_CPU)
     results = []
     if not args.no_postgres:

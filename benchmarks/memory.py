@@ -38,6 +38,7 @@ from benchmarks.common import (
     start_fake,
     stop_fake,
     user_ids,
+    warn_if_busy,
 )
 from bot.config import Defaults
 from bot.core.calendar import WorkCalendar
@@ -205,6 +206,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.items = [0, 10_000]
+    warn_if_busy()
     pin(APP_CPU)
     users = user_ids(args.users)
     fake_proc, fake = start_fake([*users, COMMANDER])

@@ -104,3 +104,19 @@ def test_it_records_each_event_id_once(repo: Repo) -> None:
     assert repo.mark_event_seen("T1", "Ev1", NOW) is True
     assert repo.mark_event_seen("T1", "Ev1", NOW) is False
     assert repo.mark_event_seen("T2", "Ev1", NOW) is True
+
+
+def test_claiming_respects_its_limit_on_a_fresh_table(repo: Repo) -> None:
+    """PostgreSQL without statistics once re-ran the LIMIT subquery per row and took all."""
+    from bot.store.outbox import Want
+
+    item = repo.create_item(_new(), NOW)
+    for i in range(50):
+        repo.outbox.ensure(
+            "T1", Want("U1", "before", f"k{i}", NOW - timedelta(minutes=1)), NOW, item.id
+        )
+    first = repo.outbox.claim_due(NOW, NOW + timedelta(minutes=5), "a", limit=20)
+    second = repo.outbox.claim_due(NOW, NOW + timedelta(minutes=5), "b", limit=100)
+    assert len(first) == 20 and len(second) == 30
+    assert not {n.id for n in first} & {n.id for n in second}
+    assert repo.outbox.claim_due(NOW, NOW + timedelta(minutes=5), "c") == []

@@ -96,16 +96,31 @@ class Outbox:
     def claim_due(
         self, now: datetime, lease_until: datetime, token: str, limit: int = 100
     ) -> list[Nudge]:
-        """Claim due rows for this dispatcher: SKIP LOCKED on PostgreSQL; on SQLite the
-        single writer and the conditional WHERE make the UPDATE the guard."""
-        due = (
-            select(Nudge.id)
-            .where(Nudge.status == QUEUED, Nudge.next_at <= now)
-            .order_by(Nudge.next_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        return self._claim(and_(Nudge.id.in_(due.scalar_subquery())), now, lease_until, token)
+        """Claim up to `limit` due rows for this dispatcher.
+
+        Two statements in one transaction: PostgreSQL locks the picked rows (SKIP LOCKED, so
+        replicas pick different ones), then they are leased. As one UPDATE … WHERE id IN
+        (subquery), PostgreSQL may re-run the subquery per row and ignore the LIMIT. On
+        SQLite the single writer and the conditional WHERE (still due) are the guard.
+        """
+        with self.sessions.begin() as s:
+            ids = s.scalars(
+                select(Nudge.id)
+                .where(Nudge.status == QUEUED, Nudge.next_at <= now)
+                .order_by(Nudge.next_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            ).all()
+            if not ids:
+                return []
+            rows = s.scalars(
+                update(Nudge)
+                .where(Nudge.id.in_(ids), Nudge.status == QUEUED, Nudge.next_at <= now)
+                .values(next_at=lease_until, attempts=Nudge.attempts + 1, claim=token)
+                .returning(Nudge)
+                .execution_options(synchronize_session=False)
+            ).all()
+            return list(rows)
 
     def claim_recipient(
         self,
