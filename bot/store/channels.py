@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -116,20 +116,12 @@ class Channels:
         window: timedelta,
     ) -> Item | None:
         """An open reply item this message belongs to: same thread, or same client moments ago."""
-        q = select(Item).where(
-            Item.team_id == team_id,
-            Item.channel_id == channel_id,
-            Item.kind == "reply",
-            Item.status == "open",
-            Item.message_ts.is_not(None),
-        )
-        if thread_ts:
-            q = q.where(or_(Item.thread_ts == thread_ts, Item.message_ts == thread_ts))
-        else:
+        q = _open_replies(team_id, channel_id, thread_ts)
+        if not thread_ts:
             q = q.where(
-                Item.thread_ts.is_(None),
                 Item.client_user_id == client,
                 Item.created_at >= at - window,
+                Item.created_at <= at,
             )
         with self.sessions() as s:
             return s.scalar(q.order_by(Item.created_at.desc()).limit(1))
@@ -144,17 +136,7 @@ class Channels:
         self, team_id: str, channel_id: str, thread_ts: str | None, ts: str, by: str, now: datetime
     ) -> list[Item]:
         """Close the reply items a team member's message answers; silent, first reply timed."""
-        q = select(Item).where(
-            Item.team_id == team_id,
-            Item.channel_id == channel_id,
-            Item.kind == "reply",
-            Item.status == "open",
-            Item.message_ts.is_not(None),
-        )
-        if thread_ts:
-            q = q.where(or_(Item.thread_ts == thread_ts, Item.message_ts == thread_ts))
-        else:
-            q = q.where(Item.thread_ts.is_(None))
+        q = _open_replies(team_id, channel_id, thread_ts)
         closed: list[Item] = []
         with self.sessions.begin() as s:
             for item in s.scalars(q.with_for_update()):
@@ -197,6 +179,20 @@ class Channels:
                 .values(what=text[:2000])
             )
             return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def _open_replies(team_id: str, channel_id: str, thread_ts: str | None) -> Select[tuple[Item]]:
+    """Open recorded client messages in a channel: those of a thread, or those not in one."""
+    q = select(Item).where(
+        Item.team_id == team_id,
+        Item.channel_id == channel_id,
+        Item.kind == "reply",
+        Item.status == "open",
+        Item.message_ts.is_not(None),
+    )
+    if thread_ts:
+        return q.where(or_(Item.thread_ts == thread_ts, Item.message_ts == thread_ts))
+    return q.where(Item.thread_ts.is_(None))
 
 
 def _ts(ts: str) -> tuple[int, int]:
