@@ -136,7 +136,11 @@ def start_bot(fake: FakeSlack, tmp_path: Path) -> Iterator[Callable[[str], BotPr
 
 
 def wait_until(check: Callable[[], T], timeout: float, what: str, *bots: BotProcess) -> T:
-    """Poll `check` until it returns something truthy; fail with the bots' logs if it never does."""
+    """Poll `check` until it returns something truthy; fail with the bots' logs if it never does.
+
+    The bots are other processes writing to the database: there is no in-process event to
+    wait on, so this polls (bounded by `timeout`) instead of sleeping a fixed time.
+    """
     deadline = time.monotonic() + timeout
     while True:
         value = check()
