@@ -79,6 +79,16 @@ def start_app(
     raise RuntimeError(f"{args} exited without serving")
 
 
+def stop_all(fake_proc: subprocess.Popen[str], apps: list[subprocess.Popen[str]]) -> None:
+    """Stop the apps (SIGTERM, as a process manager would), then the fake Slack."""
+    for proc in apps:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert fake_proc.stdin is not None
+    fake_proc.stdin.close()
+    fake_proc.wait(timeout=10)
+
+
 def one_request(port: int, fake: dict[str, str], i: int) -> float:
     body = urlencode(
         {
@@ -163,12 +173,7 @@ def main() -> None:
                         flush=True,
                     )
     finally:
-        for proc in procs[1:]:
-            proc.terminate()
-            proc.wait(timeout=10)
-        assert fake_proc.stdin is not None
-        fake_proc.stdin.close()
-        fake_proc.wait(timeout=10)
+        stop_all(fake_proc, procs[1:])
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
-from benchmarks.ack_latency import SLACK_CPU, pin, start_app
+from benchmarks.ack_latency import SLACK_CPU, pin, start_app, stop_all
 from tests.fakeslack import signed_headers
 
 SECRET = "bench-secret"
@@ -275,12 +275,7 @@ def main() -> None:
                 f"({stored_rate:.0f} events/s)."
             )
     finally:
-        for proc in procs[1:]:
-            proc.terminate()
-            proc.wait(timeout=10)
-        assert fake_proc.stdin is not None
-        fake_proc.stdin.close()
-        fake_proc.wait(timeout=10)
+        stop_all(fake_proc, procs[1:])
 
 
 if __name__ == "__main__":
