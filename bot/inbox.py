@@ -188,7 +188,7 @@ class Inbox:
             return
         last = channel.last_client_at or channel.created_at
         cal = self.service.calendar_for(team_id, channel.owner_id)
-        at = quiet_at(last, cal, self.service.defaults.quiet_after)
+        at = quiet_at(last, cal, self.service.workspace(team_id).quiet_after)
         key = f"quiet:{channel_id}:{last.isoformat()}"
         now = self.clock.now()
         self.repo.outbox.ensure(team_id, Want(channel.owner_id, Kind.QUIET, key, at), now)
@@ -221,7 +221,7 @@ class Inbox:
             except WhenError as e:
                 return Problem(str(e), "tomorrow noon")
         else:
-            d = self.service.defaults
+            d = self.service.workspace(who.team_id)
             due = reply_due(now, cal, cutoff=d.eod_cutoff, within=d.reply_within)
         channel = self.repo.channels.watched(who.team_id, m.channel_id)
         item = Item(
@@ -289,7 +289,7 @@ class Inbox:
             self.repo.channels.append_text(m.team_id, target.id, text)
             return "folded"
         cal = self.service.calendar_for(m.team_id, owner)
-        d = self.service.defaults
+        d = self.service.workspace(m.team_id)
         item = Item(
             team_id=m.team_id,
             kind="reply",

@@ -253,14 +253,18 @@ class Service:
 
     def calendar_for(self, team_id: str, user_id: str) -> WorkCalendar:
         """The person's working calendar: their Slack time zone, the workspace's days and hours."""
-        tz = self.defaults.timezone
+        tz = self.workspace(team_id).timezone
         try:
             person = self.directory.person(team_id, user_id)
             if person is not None and person.tz:
                 tz = person.tz
         except DirectoryUnavailable:
             log.warning("users.info unavailable; using the fallback time zone %s", tz)
-        return self._calendar(tz)
+        return self._calendar(team_id, tz)
+
+    def workspace(self, team_id: str) -> Defaults:
+        """The settings in force for a workspace: the env defaults (stored overrides later)."""
+        return self.defaults
 
     def form_defaults(self, who: Invocation) -> OpenForm:
         cal = self.calendar_for(who.team_id, who.user_id)
@@ -273,7 +277,7 @@ class Service:
             case cmd.OpenModal():
                 return self.form_defaults(who)
             case cmd.Help():
-                return HelpText(self.defaults.lead)
+                return HelpText(self.workspace(who.team_id).lead)
             case cmd.Coming(name=name):
                 return ComingSoon(name)
             case cmd.Create():
@@ -330,9 +334,8 @@ class Service:
         cal = self.calendar_for(who.team_id, who.user_id)
         now = self.clock.now()
         if c.when is None:
-            due = reply_due(
-                now, cal, cutoff=self.defaults.eod_cutoff, within=self.defaults.reply_within
-            )
+            d = self.workspace(who.team_id)
+            due = reply_due(now, cal, cutoff=d.eod_cutoff, within=d.reply_within)
         else:
             try:
                 due = parse_when(c.when, now, cal)
@@ -357,7 +360,7 @@ class Service:
     def _list(self, who: Invocation, c: cmd.ListItems) -> Result:
         tz = self.calendar_for(who.team_id, who.user_id).tz.key
         if c.everyone:
-            lead = self.defaults.lead
+            lead = self.workspace(who.team_id).lead
             if lead is not None and who.user_id != lead:
                 return Problem(
                     f"Only the lead (<@{lead}>) can list everyone's items. "
@@ -538,8 +541,8 @@ class Service:
 
     # -- planning: the outbox is the schedule
 
-    def policy(self) -> Policy:
-        d = self.defaults
+    def policy(self, team_id: str) -> Policy:
+        d = self.workspace(team_id)
         return Policy(
             remind_before=d.remind_before,
             escalate_after=d.escalate_after,
@@ -550,7 +553,7 @@ class Service:
     def replan(self, item: Item) -> None:
         """Queue the nudges the item should get from now on; cancel the ones it no longer should."""
         now = self.clock.now()
-        lead = self.defaults.lead
+        lead = self.workspace(item.team_id).lead
         state = ItemState(
             kind=item.kind,
             status=item.status,
@@ -564,7 +567,7 @@ class Service:
         )
         planned = plan_item(
             state,
-            self.policy(),
+            self.policy(item.team_id),
             now,
             self.calendar_for(item.team_id, item.owner_id),
             lead,
@@ -583,7 +586,8 @@ class Service:
         """
         now = self.clock.now()
         cal = self.calendar_for(team_id, user_id)
-        upcoming = next_eod(cal, self.defaults.eod_cutoff, now)
+        cutoff = self.workspace(team_id).eod_cutoff
+        upcoming = next_eod(cal, cutoff, now)
         if not catch_up and self._eod_known.get((team_id, user_id)) == upcoming[1]:
             return  # already queued by this process: skip the queries
         if self.repo.count_open(team_id, owner_id=user_id) == 0:
@@ -592,9 +596,7 @@ class Service:
         if catch_up:
             today = cal.today(now)
             if cal.is_working_day(today) and now < cal.end_of_day_on(today):
-                at = max(
-                    cal.end_of_day_on(today) - self.defaults.eod_cutoff, cal.start_of_day_on(today)
-                )
+                at = max(cal.end_of_day_on(today) - cutoff, cal.start_of_day_on(today))
                 outbox.ensure(team_id, Want(user_id, Kind.EOD, f"eod@{today.isoformat()}", at), now)
         at, reason = upcoming
         outbox.ensure(team_id, Want(user_id, Kind.EOD, reason, at), now)
@@ -612,7 +614,7 @@ class Service:
                 f"I can't find #{item_id} in this workspace. `/promise list` shows your open items.",
                 "/promise list",
             )
-        allowed = {item.owner_id, item.creator_id, self.defaults.lead}
+        allowed = {item.owner_id, item.creator_id, self.workspace(who.team_id).lead}
         if who.user_id not in allowed:
             return None, Problem(
                 f"Only the owner (<@{item.owner_id}>), whoever made the promise "
@@ -648,8 +650,8 @@ class Service:
             log.warning("users.info unavailable; accepting %s unchecked", user_id)
             return Person(id=user_id, tz=None)
 
-    def _calendar(self, tz: str) -> WorkCalendar:
-        d = self.defaults
+    def _calendar(self, team_id: str, tz: str) -> WorkCalendar:
+        d = self.workspace(team_id)
         return WorkCalendar(
             tz=ZoneInfo(tz),
             workdays=d.workdays,
