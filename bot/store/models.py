@@ -176,3 +176,15 @@ class Nudge(Base):
     channel_id: Mapped[str | None] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WorkspaceSettings(Base):
+    """What the settings modal stored for a workspace: JSON of the overridden settings only,
+    so a setting left alone keeps following its environment default."""
+
+    __tablename__ = "workspace_settings"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    values: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by: Mapped[str] = mapped_column(String(32))
