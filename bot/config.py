@@ -44,6 +44,8 @@ class Defaults:
     digest_channel: str | None = None
     digest_cron: str | None = None
     digest_weekly_cron: str | None = None
+    # Also post each watched client channel's own digest in that channel (settings modal).
+    digest_client_channels: bool = False
     reply_within: timedelta | None = None
     tick: timedelta = timedelta(seconds=15)
 

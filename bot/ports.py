@@ -22,6 +22,11 @@ class Person:
     deleted: bool = False
     external: bool = False  # belongs to another team (Slack Connect)
     name: str = ""
+    is_admin: bool = False  # a workspace admin or owner (may change the settings)
+    # The Slack status, for away coverage; expiration is epoch seconds, 0 when none.
+    status_text: str = ""
+    status_emoji: str = ""
+    status_expiration: int = 0
 
 
 class DirectoryUnavailable(Exception):

@@ -66,6 +66,7 @@ class SlackDirectory:
             raise DirectoryUnavailable(str(e)) from e
         except OSError as e:  # timeouts and refused connections after the retries
             raise DirectoryUnavailable(str(e)) from e
+        profile = user.get("profile") or {}
         return Person(
             id=user["id"],
             tz=user.get("tz") or None,
@@ -73,4 +74,8 @@ class SlackDirectory:
             deleted=bool(user.get("deleted")),
             external=bool(user.get("team_id")) and user.get("team_id") != team_id,
             name=user.get("real_name") or user.get("name") or user["id"],
+            is_admin=bool(user.get("is_admin") or user.get("is_owner")),
+            status_text=str(profile.get("status_text") or ""),
+            status_emoji=str(profile.get("status_emoji") or ""),
+            status_expiration=int(profile.get("status_expiration") or 0),
         )
