@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.calendar import parse_clock, parse_workdays
@@ -153,36 +154,82 @@ def _api_url(raw: str) -> str:
     return raw if raw.endswith("/") else raw + "/"
 
 
-def load_defaults(env: Mapping[str, str]) -> Defaults:
-    d = Defaults()
-    values = {
-        "timezone": _parse(env, "PROMISE_TIMEZONE", _timezone, "Europe/London"),
-        "workdays": _parse(env, "PROMISE_WORKDAYS", parse_workdays, "mon-fri"),
-        "day_start": _parse(env, "PROMISE_DAY_START", parse_clock, "09:00"),
-        "end_of_day": _parse(env, "PROMISE_END_OF_DAY", parse_clock, "17:00"),
-        "holidays": _parse(env, "PROMISE_HOLIDAYS", _holidays, "US"),
-        "remind_before": _parse(env, "PROMISE_REMIND_BEFORE", _positive, "60m"),
-        "eod_cutoff": _parse(env, "PROMISE_EOD_CUTOFF", _positive, "30m"),
-        "escalate_after": _parse(env, "PROMISE_ESCALATE_AFTER", _positive, "2h"),
-        "follow_up_after": _parse(env, "PROMISE_FOLLOW_UP_AFTER", _positive, "2d"),
-        "quiet_after": _parse(env, "PROMISE_QUIET_AFTER", _positive, "14d"),
-        "lead": _parse(env, "PROMISE_LEAD", _pattern(_USER_ID, "user"), "U0123ABCD"),
-        "digest_channel": _parse(
-            env, "PROMISE_DIGEST_CHANNEL", _pattern(_CHANNEL_ID, "channel"), "C0123ABCD"
-        ),
-        "digest_cron": _parse(env, "PROMISE_DIGEST_CRON", _cron, '"30 16 * * mon-fri"'),
-        "digest_weekly_cron": _parse(env, "PROMISE_DIGEST_WEEKLY_CRON", _cron, '"0 17 * * fri"'),
-        "reply_within": _parse(env, "PROMISE_REPLY_WITHIN", _positive, "4h"),
-        "tick": _parse(env, "PROMISE_TICK", _positive, "15s"),
-    }
-    given = {k: v for k, v in values.items() if v is not None}
-    merged = {**d.__dict__, **given}
+def _flag(raw: str) -> bool:
+    value = raw.lower()
+    if value not in ("true", "false", "yes", "no", "1", "0", "on", "off"):
+        raise ValueError("use true or false")
+    return value in ("true", "yes", "1", "on")
+
+
+def _reply_within(raw: str) -> timedelta | None:
+    """A working-hours SLA such as `4h`, or `end of day` (the default rule) spelled out."""
+    if raw.lower().replace("-", " ") in ("end of day", "eod", "end of the working day"):
+        return None
+    return _positive(raw)
+
+
+# Each workspace setting: its Defaults field, variable name, parser and an example value.
+# The same table reads the environment and the settings a workspace stored (the modal).
+FIELDS: dict[str, tuple[str, Any, str]] = {
+    "timezone": ("PROMISE_TIMEZONE", _timezone, "Europe/London"),
+    "workdays": ("PROMISE_WORKDAYS", parse_workdays, "mon-fri"),
+    "day_start": ("PROMISE_DAY_START", parse_clock, "09:00"),
+    "end_of_day": ("PROMISE_END_OF_DAY", parse_clock, "17:00"),
+    "holidays": ("PROMISE_HOLIDAYS", _holidays, "US"),
+    "remind_before": ("PROMISE_REMIND_BEFORE", _positive, "60m"),
+    "eod_cutoff": ("PROMISE_EOD_CUTOFF", _positive, "30m"),
+    "escalate_after": ("PROMISE_ESCALATE_AFTER", _positive, "2h"),
+    "follow_up_after": ("PROMISE_FOLLOW_UP_AFTER", _positive, "2d"),
+    "quiet_after": ("PROMISE_QUIET_AFTER", _positive, "14d"),
+    "lead": ("PROMISE_LEAD", _pattern(_USER_ID, "user"), "U0123ABCD"),
+    "digest_channel": ("PROMISE_DIGEST_CHANNEL", _pattern(_CHANNEL_ID, "channel"), "C0123ABCD"),
+    "digest_cron": ("PROMISE_DIGEST_CRON", _cron, '"30 16 * * mon-fri"'),
+    "digest_weekly_cron": ("PROMISE_DIGEST_WEEKLY_CRON", _cron, '"0 17 * * fri"'),
+    "digest_client_channels": ("PROMISE_DIGEST_CLIENT_CHANNELS", _flag, "true"),
+    "reply_within": ("PROMISE_REPLY_WITHIN", _reply_within, "4h"),
+    "tick": ("PROMISE_TICK", _positive, "15s"),
+}
+# Settings that may be "none": stored as an empty string when a workspace clears them.
+CLEARABLE = {"holidays", "lead", "digest_channel", "digest_cron", "digest_weekly_cron"}
+
+
+def override(base: Defaults, values: Mapping[str, str], *, cleared: bool = False) -> Defaults:
+    """`base` with the given variables (by name) applied; raises ConfigError naming the first
+    bad one. With `cleared`, an empty value of a clearable setting means "none" (a workspace
+    switching off what the environment set); otherwise empty means "not given"."""
+    given: dict[str, Any] = {}
+    for field_name, (name, parser, example) in FIELDS.items():
+        if name not in values:
+            continue
+        if cleared and field_name in CLEARABLE and not values[name].strip():
+            given[field_name] = None
+            continue
+        if _get(values, name) is None:
+            continue
+        given[field_name] = _parse(values, name, parser, example)
+    merged = {**base.__dict__, **given}
     if merged["day_start"] >= merged["end_of_day"]:
         raise ConfigError(
             "PROMISE_DAY_START must be earlier than PROMISE_END_OF_DAY "
             f"(got {merged['day_start']:%H:%M} and {merged['end_of_day']:%H:%M})"
         )
     return Defaults(**merged)
+
+
+def problem(field_name: str, raw: str) -> str | None:
+    """What is wrong with a value typed for a setting, with an example; None when it is fine."""
+    name, parser, example = FIELDS[field_name]
+    if field_name in CLEARABLE and not raw.strip():
+        return None
+    try:
+        parser(raw.strip())
+    except (ValueError, KeyError) as exc:
+        return f"{str(exc).rstrip('.').capitalize()}. For example: {example.strip(chr(34))}"
+    return None
+
+
+def load_defaults(env: Mapping[str, str]) -> Defaults:
+    return override(Defaults(), env)
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:

@@ -26,6 +26,7 @@ from bot.store import StoreError
 from bot.store.models import Item
 from bot.store.outbox import Want
 from bot.store.repo import NewItem, Repo
+from bot.workspace import Change, Workspaces
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,18 @@ class ComingSoon:
 
 
 @dataclass(frozen=True)
+class OpenSettings:
+    """The caller should open the settings modal, filled with what is in force."""
+
+    current: Defaults
+
+
+@dataclass(frozen=True)
+class SettingsSaved:
+    changes: list[Change]
+
+
+@dataclass(frozen=True)
 class OpenForm:
     """The caller should open the new-promise modal."""
 
@@ -137,6 +150,7 @@ Result = (
     | HelpText
     | ComingSoon
     | OpenForm
+    | OpenSettings
     | Snoozed
     | HandedOff
     | Waiting
@@ -189,6 +203,7 @@ class Service:
         self.directory = directory
         self.notifier = notifier
         self.defaults = defaults
+        self.workspaces = Workspaces(repo.settings, defaults)
         self.clock = clock
         self.inbox: Any = None  # bot.inbox.Inbox, set by the runtime (it needs this service)
         # The end-of-day DM each person already has queued (by reason), to skip re-checking.
@@ -263,8 +278,8 @@ class Service:
         return self._calendar(team_id, tz)
 
     def workspace(self, team_id: str) -> Defaults:
-        """The settings in force for a workspace: the env defaults (stored overrides later)."""
-        return self.defaults
+        """The settings in force for a workspace: the env defaults, overridden by the modal."""
+        return self.workspaces.get(team_id)
 
     def form_defaults(self, who: Invocation) -> OpenForm:
         cal = self.calendar_for(who.team_id, who.user_id)
@@ -300,6 +315,8 @@ class Service:
                 return self.inbox.watch(who, command)
             case cmd.Unwatch():
                 return self.inbox.unwatch(who)
+            case cmd.Settings():
+                return self._may_configure(who) or OpenSettings(self.workspace(who.team_id))
         raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
 
     def _create(self, who: Invocation, c: cmd.Create) -> Result:
@@ -538,6 +555,50 @@ class Service:
     def check_person(self, team_id: str, user_id: str) -> str | None:
         problem = self._check_owner(team_id, user_id) if user_id else Problem("Pick a person.")
         return problem.message if problem else None
+
+    # -- settings
+
+    def save_settings(
+        self, who: Invocation, values: dict[str, str]
+    ) -> SettingsSaved | FormErrors | Problem:
+        """Check and store the settings modal's values (by variable name)."""
+        if problem := self._may_configure(who):
+            return problem
+        errors = self.workspaces.check(values)
+        if errors:
+            return FormErrors(errors)
+        changes = self.workspaces.save(who.team_id, values, who.user_id, self.clock.now())
+        return SettingsSaved(changes)
+
+    def replan_workspace(self, team_id: str) -> int:
+        """After a settings change: re-plan every open item and end-of-day DM (and digests)."""
+        self.repo.outbox.cancel_others(team_id, "eod@", keep="")
+        self._eod_known = {k: v for k, v in self._eod_known.items() if k[0] != team_id}
+        count = 0
+        for ids in self.repo.settings.open_item_ids(team_id):
+            for item_id in ids:
+                item = self.repo.get_item(team_id, item_id)
+                if item is not None and item.status == "open":
+                    self.replan(item)
+                    count += 1
+        digests = getattr(self, "digests", None)
+        if digests is not None:
+            digests.replan(team_id)
+        return count
+
+    def _may_configure(self, who: Invocation) -> Problem | None:
+        lead = self.workspace(who.team_id).lead
+        if who.user_id == lead:
+            return None
+        person = self._person(who.team_id, who.user_id)
+        if person is not None and person.is_admin:
+            return None
+        whom = f"the lead (<@{lead}>)" if lead else "the lead"
+        return Problem(
+            f"Only {whom} or a workspace admin can change the settings. "
+            "Ask them, or see what is set with:",
+            "/promise help",
+        )
 
     # -- planning: the outbox is the schedule
 

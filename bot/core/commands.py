@@ -105,6 +105,11 @@ class Unwatch:
 
 
 @dataclass(frozen=True)
+class Settings:
+    """Open the workspace settings modal (the lead or a workspace admin)."""
+
+
+@dataclass(frozen=True)
 class Coming:
     """A command the grammar knows that a later release implements."""
 
@@ -123,6 +128,7 @@ Command = (
     | HandOff
     | Watch
     | Unwatch
+    | Settings
     | Coming
 )
 
@@ -163,6 +169,13 @@ def parse_command(text: str) -> Command:
         return Unwatch()
     if verb == "handoff":
         return _handoff(rest)
+    if verb == "settings":
+        if rest:
+            raise UsageError(
+                "`settings` takes nothing after it: it opens a form with every setting.",
+                "/promise settings",
+            )
+        return Settings()
     if verb in COMING:
         return Coming(verb)
     return _create(text)

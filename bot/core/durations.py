@@ -55,3 +55,15 @@ def format_duration(delta: timedelta) -> str:
         if len(parts) == 2:
             break
     return " ".join(p for p in parts if p)
+
+
+def spell_duration(delta: timedelta) -> str:
+    """The setting's own spelling of a duration (`2h`, `1h30m`, `3d`), which parse_duration
+    reads back: how a form shows a stored duration."""
+    seconds = round(delta.total_seconds())
+    parts = []
+    for unit in ("d", "h", "m", "s"):
+        count, seconds = divmod(seconds, _UNIT_SECONDS[unit])
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts) or "0s"

@@ -61,18 +61,23 @@ class Outbox:
                         nudge.next_at = want.at
 
     def ensure(self, team_id: str, want: Want, now: datetime, item_id: int | None = None) -> bool:
-        """Queue a nudge unless one with its key exists (replicas may race: one wins)."""
+        """Queue a nudge unless one with its key exists (replicas may race: one wins).
+        A cancelled one is queued again, at the wanted time (re-planned after a change)."""
         try:
             with self.sessions.begin() as s:
                 found = s.scalar(
-                    select(Nudge.id).where(
+                    select(Nudge).where(
                         Nudge.team_id == team_id,
                         Nudge.recipient_id == want.recipient_id,
                         Nudge.key == want.key,
                     )
                 )
                 if found is not None:
-                    return False
+                    if found.status != CANCELLED:
+                        return False
+                    found.status, found.kind, found.claim = QUEUED, want.kind, None
+                    found.due_at = found.next_at = want.at
+                    return True
                 s.add(_new(team_id, item_id, want, now))
             return True
         except IntegrityError:

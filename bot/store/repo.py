@@ -14,6 +14,7 @@ from bot.store.channels import Channels
 from bot.store.db import make_sessions
 from bot.store.models import Contributor, Item, ItemEvent, SeenEvent
 from bot.store.outbox import Outbox
+from bot.store.settings import SettingsStore
 
 OPEN = "open"
 DONE = "done"
@@ -38,6 +39,7 @@ class Repo:
         self.sessions: sessionmaker[Session] = make_sessions(engine)
         self.outbox = Outbox(self.sessions)
         self.channels = Channels(self.sessions)
+        self.settings = SettingsStore(self.sessions)
 
     def create_item(self, new: NewItem, now: datetime) -> Item:
         with self.sessions.begin() as s:

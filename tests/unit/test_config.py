@@ -98,3 +98,37 @@ def test_it_refuses_a_day_that_ends_before_it_starts() -> None:
 def test_it_refuses_a_user_token_as_bot_token() -> None:
     with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN must be a bot token"):
         load_settings({"SLACK_BOT_TOKEN": "xoxp-1", "SLACK_SIGNING_SECRET": "s"})
+
+
+def test_stored_settings_override_the_environment_and_may_clear_it() -> None:
+    from datetime import time
+
+    from bot.config import override
+
+    env = load_settings(BASE | {"PROMISE_LEAD": "U0LEAD", "PROMISE_HOLIDAYS": "US"}).defaults
+    mine = override(
+        env,
+        {"PROMISE_END_OF_DAY": "18:00", "PROMISE_LEAD": "", "PROMISE_REPLY_WITHIN": "end of day"},
+        cleared=True,
+    )
+    assert mine.end_of_day == time(18) and mine.lead is None and mine.reply_within is None
+    assert mine.holidays == "US"  # not stored: still the environment's
+    # In the environment an empty variable means "not set", never "none".
+    assert override(env, {"PROMISE_LEAD": ""}).lead == "U0LEAD"
+
+
+@pytest.mark.parametrize(
+    ("field", "raw", "expected"),
+    [
+        ("escalate_after", "soon", "For example: 2h"),
+        ("timezone", "Mars/Olympus", "For example: Europe/London"),
+        ("digest_cron", "every friday", "For example: 30 16 * * mon-fri"),
+        ("holidays", "XX", "For example: US"),
+    ],
+)
+def test_a_bad_typed_setting_says_why_with_an_example(field: str, raw: str, expected: str) -> None:
+    from bot.config import problem
+
+    why = problem(field, raw)
+    assert why is not None and why.endswith(expected)
+    assert problem(field, {"escalate_after": "90m", "timezone": "UTC"}.get(field, "")) is None

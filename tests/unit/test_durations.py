@@ -93,3 +93,11 @@ def test_it_formats_any_duration_in_at_most_two_units(delta: timedelta) -> None:
     words = format_duration(delta).split()
     assert 2 <= len(words) <= 4
     assert all(number.isdigit() for number in words[::2])
+
+
+@given(st.timedeltas(min_value=timedelta(seconds=1), max_value=timedelta(days=400)))
+def test_a_spelled_duration_reads_back_to_the_same_whole_seconds(delta: timedelta) -> None:
+    from bot.core.durations import spell_duration
+
+    whole = timedelta(seconds=round(delta.total_seconds()))
+    assert parse_duration(spell_duration(whole)) == whole

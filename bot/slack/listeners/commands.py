@@ -9,8 +9,8 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.service import Invocation, OpenForm, Service
-from bot.slack import blocks
+from bot.service import Invocation, OpenForm, OpenSettings, Service
+from bot.slack import blocks, settings_modal
 from bot.slack.client import respond
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,10 @@ def run_promise(service: Service) -> Callable[..., None]:
             result = service.handle(who, body.get("text") or "")
             if isinstance(result, OpenForm):
                 view = blocks.create_modal(result, who.user_id, who.channel_id)
+                client.views_open(trigger_id=body["trigger_id"], view=view)
+                return
+            if isinstance(result, OpenSettings):
+                view = settings_modal.modal(result.current, who.channel_id)
                 client.views_open(trigger_id=body["trigger_id"], view=view)
                 return
             respond(url, blocks.render(result, service.clock.now()))

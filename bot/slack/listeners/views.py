@@ -13,8 +13,8 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.service import FormErrors, FormInput, Invocation, Service
-from bot.slack import blocks
+from bot.service import FormErrors, FormInput, Invocation, Problem, Service, SettingsSaved
+from bot.slack import blocks, settings_modal
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +61,13 @@ def create_submitted(service: Service) -> Callable[..., None]:
 def confirm_created(
     body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    """Tell the person it's recorded: ephemerally where they were, else in a DM."""
     message = context.get("created")
-    if not message:
-        return
+    if message:
+        tell(client, body, view, message)
+
+
+def tell(client: WebClient, body: dict[str, Any], view: dict[str, Any], message: Any) -> None:
+    """Tell the person who submitted: ephemerally where they were, else in a DM."""
     user = body["user"]["id"]
     channel = json.loads(view.get("private_metadata") or "{}").get("channel")
     try:
@@ -76,8 +79,48 @@ def confirm_created(
     try:
         client.chat_postMessage(channel=user, **message)
     except SlackApiError:
-        log.exception("could not confirm a new promise to %s", user)
+        log.exception("could not confirm to %s", user)
+
+
+def settings_submitted(service: Service) -> Callable[..., None]:
+    """Check and store in the ack, so problems show under each field."""
+
+    def on_submit(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
+        who = _who(body, None)
+        result = service.save_settings(who, settings_modal.read(view))
+        if isinstance(result, FormErrors):
+            ack(response_action="errors", errors=settings_modal.errors_by_block(result.errors))
+            return
+        if isinstance(result, Problem):
+            ack(response_action="errors", errors={"lead": result.message})
+            return
+        context["settings_saved"] = result
+        ack()
+
+    return on_submit
+
+
+def settings_applied(service: Service) -> Callable[..., None]:
+    """After the ack: re-plan the workspace's open items, then say what changed."""
+
+    def apply(
+        body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+    ) -> None:
+        saved = context.get("settings_saved")
+        if not isinstance(saved, SettingsSaved):
+            return
+        team = _who(body, None).team_id
+        replanned = service.replan_workspace(team) if saved.changes else 0
+        message = settings_modal.saved_message(saved.changes, replanned)
+        tell(client, body, view, message)
+
+    return apply
 
 
 def register(app: App, service: Service) -> None:
     app.view(blocks.CREATE_CALLBACK)(ack=create_submitted(service), lazy=[confirm_created])
+    app.view(settings_modal.CALLBACK)(
+        ack=settings_submitted(service), lazy=[settings_applied(service)]
+    )

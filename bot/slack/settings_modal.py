@@ -1,0 +1,238 @@
+"""The workspace settings modal (`/promise settings`): built from the settings in force,
+read back as the variables' own spellings, so the modal and the environment are checked
+by the same rules (bot/config.py)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ContextBlock,
+    ConversationSelectElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    TimePickerElement,
+    UserSelectElement,
+)
+from slack_sdk.models.blocks.block_elements import CheckboxesElement
+from slack_sdk.models.views import View
+
+from bot.config import FIELDS, Defaults
+from bot.core.durations import format_duration, spell_duration
+from bot.workspace import Change
+
+CALLBACK = "workspace_settings"
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ON = "on"
+
+
+def modal(current: Defaults, channel_id: str | None) -> dict[str, Any]:
+    """Every setting of the issue's list, filled with what is in force now."""
+    days = [Option(value=d, text=d.capitalize()) for d in DAYS]
+    digest_flag = Option(value=ON, text="Also post each client channel's digest in it")
+    blocks = [
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="These settings apply to this whole workspace and win over the "
+                    "defaults the bot was started with. Open items are re-planned when you save."
+                )
+            ]
+        ),
+        _input("day_start", "Working day starts", _time("day_start", current)),
+        _input("end_of_day", "End of day", _time("end_of_day", current)),
+        _input(
+            "workdays",
+            "Working days",
+            CheckboxesElement(
+                action_id="value",
+                options=days,
+                initial_options=[days[i] for i in sorted(current.workdays)],
+            ),
+        ),
+        _input(
+            "holidays",
+            "Holiday calendar (country code; empty: none)",
+            _text("holidays", current.holidays or "", "US"),
+            optional=True,
+        ),
+        _input(
+            "timezone",
+            "Time zone when Slack gives none",
+            _text("timezone", current.timezone, "Europe/London"),
+        ),
+        _input(
+            "reply_within",
+            'Reply to clients within (4h of working time, or "end of day")',
+            _text(
+                "reply_within",
+                spell_duration(current.reply_within) if current.reply_within else "end of day",
+                "end of day",
+            ),
+        ),
+        _input(
+            "escalate_after",
+            "Tell the lead this long after a missed deadline (working time)",
+            _text("escalate_after", spell_duration(current.escalate_after), "2h"),
+        ),
+        _input(
+            "lead",
+            "Lead (hears about escalations, sees the team)",
+            UserSelectElement(action_id="value", **_initial("initial_user", current.lead)),
+            optional=True,
+        ),
+        _input(
+            "digest_channel",
+            "Digest channel (empty: no digest)",
+            ConversationSelectElement(
+                action_id="value",
+                filter={"include": ["public", "private"], "exclude_bot_users": True},
+                **_initial("initial_conversation", current.digest_channel),
+            ),
+            optional=True,
+        ),
+        _input(
+            "digest_cron",
+            "Digest schedule (crontab; empty: end of day on working days)",
+            _text("digest_cron", current.digest_cron or "", "30 16 * * mon-fri"),
+            optional=True,
+        ),
+        _input(
+            "digest_weekly_cron",
+            "Weekly digest with a chart (crontab; empty: Friday at end of day)",
+            _text("digest_weekly_cron", current.digest_weekly_cron or "", "0 17 * * fri"),
+            optional=True,
+        ),
+        _input(
+            "digest_client_channels",
+            "Client channels",
+            CheckboxesElement(
+                action_id="value",
+                options=[digest_flag],
+                **({"initial_options": [digest_flag]} if current.digest_client_channels else {}),
+            ),
+            optional=True,
+        ),
+    ]
+    view = View(
+        type="modal",
+        callback_id=CALLBACK,
+        title="Workspace settings",
+        submit="Save",
+        close="Cancel",
+        private_metadata=json.dumps({"channel": channel_id}),
+        blocks=blocks,
+    )
+    return view.to_dict()
+
+
+def read(view: dict[str, Any]) -> dict[str, str]:
+    """The submitted values, by variable name, spelled as the environment would spell them."""
+    state = view["state"]["values"]
+
+    def value(block: str) -> dict[str, Any]:
+        return dict(state.get(block, {}).get("value", {}))
+
+    picked = {o["value"] for o in value("workdays").get("selected_options") or []}
+    flags = {o["value"] for o in value("digest_client_channels").get("selected_options") or []}
+    typed = {
+        "day_start": value("day_start").get("selected_time") or "",
+        "end_of_day": value("end_of_day").get("selected_time") or "",
+        "workdays": ",".join(d for d in DAYS if d in picked),
+        "holidays": value("holidays").get("value") or "",
+        "timezone": value("timezone").get("value") or "",
+        "reply_within": value("reply_within").get("value") or "",
+        "escalate_after": value("escalate_after").get("value") or "",
+        "lead": value("lead").get("selected_user") or "",
+        "digest_channel": value("digest_channel").get("selected_conversation") or "",
+        "digest_cron": value("digest_cron").get("value") or "",
+        "digest_weekly_cron": value("digest_weekly_cron").get("value") or "",
+        "digest_client_channels": "true" if ON in flags else "false",
+    }
+    return {FIELDS[f][0]: raw.strip() for f, raw in typed.items()}
+
+
+def errors_by_block(errors: dict[str, str]) -> dict[str, str]:
+    """Field problems → Slack's `response_action: errors` (block IDs are field names)."""
+    if "workdays" in errors:
+        errors["workdays"] = "Pick at least one working day."
+    return errors
+
+
+LABELS = {
+    "day_start": "working day starts",
+    "end_of_day": "end of day",
+    "workdays": "working days",
+    "holidays": "holiday calendar",
+    "timezone": "fallback time zone",
+    "reply_within": "reply SLA",
+    "escalate_after": "escalation grace",
+    "lead": "lead",
+    "digest_channel": "digest channel",
+    "digest_cron": "digest schedule",
+    "digest_weekly_cron": "weekly digest schedule",
+    "digest_client_channels": "digests in client channels",
+}
+
+
+def saved_message(changes: list[Change], replanned: int) -> dict[str, Any]:
+    """What the person who saved is told: each change, and how much was re-planned."""
+    if not changes:
+        text = ":white_check_mark: Settings saved. Nothing changed."
+    else:
+        lines = [
+            f"• {LABELS.get(c.field, c.field)}: {_show(c.field, c.before)} → {_show(c.field, c.after)}"
+            for c in changes
+        ]
+        text = (
+            ":white_check_mark: Settings saved for this workspace.\n"
+            + "\n".join(lines)
+            + f"\nI re-planned the nudges of {replanned} open item{'s' if replanned != 1 else ''}."
+        )
+    return {"text": text}
+
+
+def _show(field: str, value: object) -> str:
+    if value is None:
+        return {
+            "reply_within": "end of day",
+            "digest_cron": "end of day on working days",
+            "digest_weekly_cron": "Friday at end of day",
+        }.get(field, "none")
+    if field == "workdays" and isinstance(value, frozenset):
+        return ", ".join(DAYS[d].capitalize() for d in sorted(value))
+    if field in ("lead",):
+        return f"<@{value}>"
+    if field == "digest_channel":
+        return f"<#{value}>"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if hasattr(value, "strftime"):
+        return f"{value:%H:%M}"
+    if hasattr(value, "total_seconds"):
+        return format_duration(value)  # type: ignore[arg-type]
+    return f"`{value}`"
+
+
+def _input(block: str, label: str, element: Any, *, optional: bool = False) -> InputBlock:
+    return InputBlock(block_id=block, label=label, element=element, optional=optional)
+
+
+def _time(field: str, current: Defaults) -> TimePickerElement:
+    return TimePickerElement(action_id="value", initial_time=f"{getattr(current, field):%H:%M}")
+
+
+def _text(field: str, initial: str, placeholder: str) -> PlainTextInputElement:
+    return PlainTextInputElement(
+        action_id="value",
+        max_length=100,
+        placeholder=placeholder,
+        **({"initial_value": initial} if initial else {}),
+    )
+
+
+def _initial(key: str, value: str | None) -> dict[str, str]:
+    return {key: value} if value else {}
