@@ -264,6 +264,7 @@ def help_message(lead: str | None) -> Message:
             "• `/promise handoff ID @user` — give it to someone else (they get a DM with the details)",
             "• `/promise wait ID [until WHEN]` — waiting on the client: the clock pauses until they write",
             "• `/promise watch [CLIENT] [owner @user] [clients @a …]` / `unwatch` — record client messages in this channel",
+            "• `/promise settings` — working hours, reply SLA, lead and digest for this workspace (the lead or an admin)",
         ]
     )
     who = f"the lead (<@{lead}>)" if lead else "the lead"
