@@ -140,6 +140,7 @@ def _run(settings: Settings, *, http: bool, port: int | None, host: str) -> None
     from bot.scheduler import start_ticking
 
     scheduler = start_ticking(runtime.dispatcher, settings.defaults.tick)
+    runtime.service.home.start()  # re-publishes Home tabs after changes (stopped by close)
     try:
         server.run()
     except KeyboardInterrupt:

@@ -218,7 +218,7 @@ def override(base: Defaults, values: Mapping[str, str], *, cleared: bool = False
 
 def problem(field_name: str, raw: str) -> str | None:
     """What is wrong with a value typed for a setting, with an example; None when it is fine."""
-    name, parser, example = FIELDS[field_name]
+    _, parser, example = FIELDS[field_name]
     if field_name in CLEARABLE and not raw.strip():
         return None
     try:

@@ -29,6 +29,7 @@ LEASE = timedelta(minutes=5)
 COALESCE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 BACKLOG_SHOWN = 3
+DIGEST_KINDS = (Kind.DIGEST, Kind.WEEKLY)
 
 
 @dataclass
@@ -48,7 +49,9 @@ class Dispatcher:
         service,
         clock: Clock,
         lease: timedelta = LEASE,
+        digests=None,  # bot.digest.Digests: posts the digest rows, plans the next ones
     ) -> None:
+        self.digests = digests
         self.lease = lease
         self._stopping = threading.Event()
         self.repo = repo
@@ -64,6 +67,8 @@ class Dispatcher:
     def tick(self, limit: int = 200) -> TickResult:
         """Send everything due now; returns what happened (for logs, tests and benchmarks)."""
         result = TickResult()
+        if self.digests is not None:
+            self.digests.ensure_all()  # cheap once queued; never raises
         while not self._stopping.is_set():
             now = self.clock.now()
             token = str(uuid.uuid4())
@@ -87,7 +92,11 @@ class Dispatcher:
                 if not nudges:
                     continue
                 try:
-                    self._deliver(team, user, nudges, token, now, result)
+                    if self.digests is not None and nudges[0].kind in DIGEST_KINDS:
+                        # a channel's digests: `user` is the channel
+                        self.digests.deliver(team, user, nudges, token, now, result, self._retry)
+                    else:
+                        self._deliver(team, user, nudges, token, now, result)
                 except Exception:  # one failing person never blocks the others
                     log.exception("delivering nudges to %s failed", user)
                     for n in nudges:
@@ -112,6 +121,14 @@ class Dispatcher:
                 eod_nudges.append(n)
                 continue
             item = self.repo.get_item(team, n.item_id) if n.item_id is not None else None
+            if n.kind == Kind.COVERAGE:  # away coverage: what falls due while they're away
+                coverage = self.service.coverage.view(team, n)
+                if isinstance(coverage, str):
+                    self.outbox.mark_skipped(n.id, token, coverage)
+                    result.skipped += 1
+                else:
+                    views.append(coverage)
+                continue
             if n.kind == Kind.QUIET:
                 quiet = self.service.inbox.quiet_view(team, n.id, n.key)
                 if isinstance(quiet, str):

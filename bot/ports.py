@@ -63,6 +63,10 @@ class NudgeView:
     channel_id: str | None = None  # quiet client: the channel, its client, since when
     client: str | None = None
     quiet_since: datetime | None = None
+    # away coverage: the absence, and the person's open items due during it
+    away_from: datetime | None = None
+    away_until: datetime | None = None
+    items: tuple[Item, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,15 @@ from slack_sdk import WebClient
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.coverage import Coverage
+from bot.digest import Digests
 from bot.dispatch import Dispatcher
+from bot.home import Home, HomeRefresher
 from bot.inbox import Inbox
 from bot.service import Service
 from bot.slack.app import build_app
 from bot.slack.client import build_web_client
+from bot.slack.digest_poster import SlackDigestPoster
 from bot.slack.directory import SlackDirectory
 from bot.slack.http import WebApp
 from bot.slack.notifier import SlackNotifier
@@ -39,6 +43,8 @@ class Runtime:
         return WebApp(self.app, healthy=lambda: ping(self.repo.engine), gate=self.gate)
 
     def close(self) -> None:
+        if self.service.home is not None:
+            self.service.home.stop()
         self.repo.engine.dispose()
 
 
@@ -55,8 +61,16 @@ def build_runtime(
     directory = SlackDirectory(client)
     service = Service(repo, directory, notifier, settings.defaults, clock)
     service.inbox = Inbox(repo, directory, notifier, service, clock)
-    dispatcher = Dispatcher(repo, repo.outbox, notifier, service, clock, lease=settings.lease)
+    service.coverage = Coverage(repo, service, clock)
+    service.digests = Digests(repo, service, SlackDigestPoster(notifier), clock)
+    dispatcher = Dispatcher(
+        repo, repo.outbox, notifier, service, clock, lease=settings.lease, digests=service.digests
+    )
     gate = AckFirst()
+    service.home = HomeRefresher(
+        Home(service, lambda team, user, view: client.views_publish(user_id=user, view=view)),
+        before_publish=gate.wait_idle,
+    )
     after_ack = AfterAckExecutor(gate)
     app = build_app(client, settings.signing_secret, service, notifier, service.inbox, after_ack)
     return Runtime(

@@ -20,6 +20,7 @@ from bot.core.calendar import WorkCalendar
 from bot.core.outcome import Outcome, judge
 from bot.core.plan import ItemState, Kind, Policy, next_eod, plan_item
 from bot.core.sla import reply_due
+from bot.core.stats import StatsReport
 from bot.core.when import WhenError, parse_when
 from bot.ports import Directory, DirectoryUnavailable, Notifier, NotifyError, Person
 from bot.store import StoreError
@@ -115,11 +116,6 @@ class HelpText:
 
 
 @dataclass(frozen=True)
-class ComingSoon:
-    name: str
-
-
-@dataclass(frozen=True)
 class OpenSettings:
     """The caller should open the settings modal, filled with what is in force."""
 
@@ -148,12 +144,12 @@ Result = (
     | Moved
     | Cancelled
     | HelpText
-    | ComingSoon
     | OpenForm
     | OpenSettings
     | Snoozed
     | HandedOff
     | Waiting
+    | StatsReport
 )
 
 SNOOZES = {"30m": timedelta(minutes=30), "1h": timedelta(hours=1)}
@@ -206,6 +202,10 @@ class Service:
         self.workspaces = Workspaces(repo.settings, defaults)
         self.clock = clock
         self.inbox: Any = None  # bot.inbox.Inbox, set by the runtime (it needs this service)
+        self.coverage: Any = None  # bot.coverage.Coverage (away coverage), set by the runtime
+        self.digests: Any = None  # bot.digest.Digests (digests and stats), set by the runtime
+        # bot.home.HomeRefresher, set by the runtime: told after every change to an item.
+        self.home: Any = None
         # The end-of-day DM each person already has queued (by reason), to skip re-checking.
         self._eod_known: dict[tuple[str, str], str] = {}
 
@@ -293,8 +293,6 @@ class Service:
                 return self.form_defaults(who)
             case cmd.Help():
                 return HelpText(self.workspace(who.team_id).lead)
-            case cmd.Coming(name=name):
-                return ComingSoon(name)
             case cmd.Create():
                 return self._create(who, command)
             case cmd.Reply():
@@ -317,6 +315,10 @@ class Service:
                 return self.inbox.unwatch(who)
             case cmd.Settings():
                 return self._may_configure(who) or OpenSettings(self.workspace(who.team_id))
+            case cmd.Away() | cmd.AwayOff():
+                return self.coverage.command(who, command)
+            case cmd.Stats(period=period):
+                return self.digests.report(who.team_id, who.user_id, period)
         raise AssertionError(f"unhandled command {command!r}")  # pragma: no cover
 
     def _create(self, who: Invocation, c: cmd.Create) -> Result:
@@ -538,6 +540,8 @@ class Service:
         if handed is None:
             return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
         self.replan(handed)
+        if self.home is not None:
+            self.home.changed(who.team_id, item.owner_id)  # the previous owner's Home too
         try:
             self.notifier.handed_off(handed, item.owner_id, who.user_id)
         except NotifyError as e:
@@ -551,6 +555,15 @@ class Service:
         except WhenError as e:
             return str(e)
         return None
+
+    def may_change(self, who: Invocation, item_id: int, verb: str) -> Result | None:
+        """Why `who` can't `verb` the item now (a Problem or AlreadyClosed), or None: for
+        buttons that open a form first, so nobody fills one in to be refused."""
+        item, problem = self._editable(who, item_id, verb)
+        if problem:
+            return problem
+        assert item is not None
+        return AlreadyClosed(item) if item.status != "open" else None
 
     def check_person(self, team_id: str, user_id: str) -> str | None:
         problem = self._check_owner(team_id, user_id) if user_id else Problem("Pick a person.")
@@ -613,6 +626,8 @@ class Service:
 
     def replan(self, item: Item) -> None:
         """Queue the nudges the item should get from now on; cancel the ones it no longer should."""
+        if self.home is not None:
+            self.home.changed(item.team_id, item.owner_id)  # O(1): re-published later
         now = self.clock.now()
         lead = self.workspace(item.team_id).lead
         state = ItemState(

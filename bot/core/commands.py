@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.core.away import split_span
+
 MAX_TEXT = 4000
 MAX_WHAT = 500
 MAX_NOTE = 1000
@@ -110,10 +112,26 @@ class Settings:
 
 
 @dataclass(frozen=True)
-class Coming:
-    """A command the grammar knows that a later release implements."""
+class Away:
+    """`away [@user] FROM to UNTIL`: WHEN phrases, read later in the asker's calendar."""
 
-    name: str
+    start: str
+    until: str
+    user: str | None = None  # None: the invoker
+
+
+@dataclass(frozen=True)
+class AwayOff:
+    """`away [@user] off`: forget the person's current and coming absences."""
+
+    user: str | None = None
+
+
+@dataclass(frozen=True)
+class Stats:
+    """`stats [week|month]`: your numbers and the team's over the last 7 or 30 days."""
+
+    period: str = "week"
 
 
 Command = (
@@ -129,10 +147,10 @@ Command = (
     | Watch
     | Unwatch
     | Settings
-    | Coming
+    | Away
+    | AwayOff
+    | Stats
 )
-
-COMING = ("away", "stats", "settings")
 
 
 def parse_command(text: str) -> Command:
@@ -176,8 +194,10 @@ def parse_command(text: str) -> Command:
                 "/promise settings",
             )
         return Settings()
-    if verb in COMING:
-        return Coming(verb)
+    if verb == "away":
+        return _away(rest)
+    if verb == "stats":
+        return _stats(rest)
     return _create(text)
 
 
@@ -322,6 +342,34 @@ def _handoff(rest: str) -> HandOff:
     return HandOff(item_id=item_id, to=m.group(1))
 
 
+EXAMPLE_AWAY = "/promise away @maria dec 22 to jan 2"
+
+
+def _away(rest: str) -> Away | AwayOff:
+    """`away [@user] FROM to UNTIL`, or `away [@user] off`."""
+    try:
+        user, rest = _leading_owner(rest)
+    except UsageError as e:
+        raise UsageError(e.message, EXAMPLE_AWAY) from None
+    if rest.lower() == "off":
+        return AwayOff(user)
+    if not rest:
+        raise UsageError("Say when you're away: *FROM to UNTIL*.", EXAMPLE_AWAY)
+    span = split_span(rest)
+    if span is None:
+        raise UsageError(
+            "Say when the absence ends with *to*, e.g. `dec 22 to jan 2`.", EXAMPLE_AWAY
+        )
+    start, until = span
+    if not start:
+        raise UsageError("Say when the absence starts, before *to*.", EXAMPLE_AWAY)
+    if not until:
+        raise UsageError("Say the last day away, after *to*.", EXAMPLE_AWAY)
+    if _MENTION.search(start + " " + until):
+        raise UsageError("Mention one person, before the dates.", EXAMPLE_AWAY)
+    return Away(start=start, until=until, user=user)
+
+
 def _cancel(rest: str) -> Cancel:
     example = "/promise cancel 42"
     if " " in rest:
@@ -356,3 +404,13 @@ def _split_first(text: str, sep: str) -> tuple[str, str | None]:
     if idx < 0:
         return text.strip(), None
     return text[:idx].strip(), text[idx + len(sep) :].strip()
+
+
+def _stats(rest: str) -> Stats:
+    period = rest.lower() or "week"
+    if period not in ("week", "month"):
+        raise UsageError(
+            "`stats` takes `week` (the last 7 days, the default) or `month` (the last 30).",
+            "/promise stats month",
+        )
+    return Stats(period)

@@ -24,6 +24,9 @@ class Kind(StrEnum):
     EOD = "eod"  # per person: what is due today, replies owed, a little backlog
     QUIET = "quiet"  # a client channel has gone quiet: reach out
     RESUME = "resume"  # not a message: the wait on the client ends, the clock runs again
+    COVERAGE = "coverage"  # per absence: what falls due while you're away — hand it off
+    DIGEST = "digest"  # per channel, not a DM: the digest of closed loops (bot/digest.py)
+    WEEKLY = "weekly"  # the weekly digest, with its chart
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.inbox import Inbox
 from bot.service import Service
-from bot.slack.listeners import actions, commands, events, shortcuts, views
+from bot.slack.listeners import actions, away, commands, done, events, home, shortcuts, views
 from bot.slack.notifier import SlackNotifier
 from bot.slack.priority import AckFirst, AfterAckExecutor
 
@@ -36,6 +36,9 @@ def build_app(
     events.register(app, inbox)  # first: most requests are events
     commands.register(app, service)
     actions.register(app, service, notifier)
+    done.register(app, service, notifier)
+    away.register(app, service.coverage)
     views.register(app, service)
     shortcuts.register(app, inbox)
+    home.register(app, service)
     return app

@@ -25,12 +25,13 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.core.outcome import Outcome
+from bot.core.stats import StatsReport
+from bot.coverage import AwayCleared, AwaySet
 from bot.inbox import NeedsInvite, Unwatched, Watching
 from bot.service import (
     AlreadyClosed,
     Cancelled,
     Closed,
-    ComingSoon,
     Created,
     HandedOff,
     HelpText,
@@ -162,12 +163,6 @@ def render(result: Result, now: datetime | None = None) -> Message:
             return _message(line, line)
         case HelpText(lead=lead):
             return help_message(lead)
-        case ComingSoon(name=name):
-            line = (
-                f":construction: `/promise {name}` is coming in a later release; nothing was changed. "
-                "`/promise help` lists what works today."
-            )
-            return _message(line, line)
         case Watching(
             channel_id=channel, name=name, owner_id=owner, clients=clients, joined=joined
         ):
@@ -197,6 +192,14 @@ def render(result: Result, now: datetime | None = None) -> Message:
                 else f"<#{channel}> wasn't being watched; nothing changed."
             )
             return _message(line, line)
+        case AwaySet() | AwayCleared():
+            from bot.slack.away import away_message  # it builds on this module's helpers
+
+            return away_message(result)
+        case StatsReport():
+            from bot.slack.digest_blocks import stats_message  # builds on this module too
+
+            return stats_message(result)
         case OpenForm():
             raise ValueError("OpenForm is rendered as a modal, not a message")
     raise AssertionError(f"unrendered result {result!r}")  # pragma: no cover
@@ -263,8 +266,10 @@ def help_message(lead: str | None) -> Message:
             "• `/promise cancel ID` — drop it without a thank-you",
             "• `/promise handoff ID @user` — give it to someone else (they get a DM with the details)",
             "• `/promise wait ID [until WHEN]` — waiting on the client: the clock pauses until they write",
+            "• `/promise away [@user] FROM to UNTIL` / `away off` — you're away (`dec 22 to jan 2`): the day before, a DM lists what falls due then, to hand it off",
             "• `/promise watch [CLIENT] [owner @user] [clients @a …]` / `unwatch` — record client messages in this channel",
             "• `/promise settings` — working hours, reply SLA, lead and digest for this workspace (the lead or an admin)",
+            "• `/promise stats [week|month]` — your numbers and the team's: loops closed, on time, reply times",
         ]
     )
     who = f"the lead (<@{lead}>)" if lead else "the lead"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -66,16 +67,32 @@ class SlackDirectory:
             raise DirectoryUnavailable(str(e)) from e
         except OSError as e:  # timeouts and refused connections after the retries
             raise DirectoryUnavailable(str(e)) from e
-        profile = user.get("profile") or {}
-        return Person(
-            id=user["id"],
-            tz=user.get("tz") or None,
-            is_bot=bool(user.get("is_bot")) or user["id"] == "USLACKBOT",
-            deleted=bool(user.get("deleted")),
-            external=bool(user.get("team_id")) and user.get("team_id") != team_id,
-            name=user.get("real_name") or user.get("name") or user["id"],
-            is_admin=bool(user.get("is_admin") or user.get("is_owner")),
-            status_text=str(profile.get("status_text") or ""),
-            status_emoji=str(profile.get("status_emoji") or ""),
-            status_expiration=int(profile.get("status_expiration") or 0),
-        )
+        return person_from(user, team_id)
+
+    def remember(self, team_id: str, user: dict[str, Any]) -> Person:
+        """A user object Slack sent (a `user_change` event carries the whole user): update
+        the cache with it, so a new time zone or status counts at once."""
+        person = person_from(user, team_id)
+        with self._lock:
+            self._cache[(team_id, person.id)] = (time.monotonic() + self.ttl, person)
+            self._cache.move_to_end((team_id, person.id))
+            while len(self._cache) > self.size:
+                self._cache.popitem(last=False)
+        return person
+
+
+def person_from(user: dict[str, Any], team_id: str) -> Person:
+    """A users.info `user` object (or an event's) → Person."""
+    profile = user.get("profile") or {}
+    return Person(
+        id=user["id"],
+        tz=user.get("tz") or None,
+        is_bot=bool(user.get("is_bot")) or user["id"] == "USLACKBOT",
+        deleted=bool(user.get("deleted")),
+        external=bool(user.get("team_id")) and user.get("team_id") != team_id,
+        name=user.get("real_name") or user.get("name") or user["id"],
+        is_admin=bool(user.get("is_admin") or user.get("is_owner")),
+        status_text=str(profile.get("status_text") or ""),
+        status_emoji=str(profile.get("status_emoji") or ""),
+        status_expiration=int(profile.get("status_expiration") or 0),
+    )

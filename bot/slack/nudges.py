@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.core.durations import format_duration
 from bot.core.plan import Kind
+from bot.coverage import span_text
 from bot.ports import EndOfDay, NudgeView
 from bot.slack.blocks import _context, _describe, _section, safe, when
 from bot.store.models import Item
@@ -22,6 +23,7 @@ FOLLOW_UP_DONE = "followup_done"
 FOLLOW_UP_SKIP = "followup_skip"
 METADATA_TYPE = "promise_nudge"
 MAX_BLOCKS = 50
+COVERAGE_LISTED = 20  # items with buttons in one coverage DM (2 blocks each, of Slack's 50)
 
 
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
@@ -75,6 +77,8 @@ def nudge_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[dic
             "reach out before they drift."
         )
         return f"{view.client} has gone quiet", [_section(line)]
+    if view.kind == Kind.COVERAGE:
+        return coverage_blocks(view, tz, now)
     item = view.item
     assert item is not None
     label = f"*#{item.id}* {_describe(item)}"
@@ -131,6 +135,42 @@ def nudge_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[dic
                 },
             ]
     raise ValueError(f"no message for a {view.kind} nudge")
+
+
+def coverage_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[dict[str, Any]]]:
+    """Away coverage: the person's open items due while they are away, each with Hand off."""
+    assert view.away_from is not None and view.away_until is not None
+    span = span_text(view.away_from, view.away_until, now, tz)
+    count = len(view.items)
+    items = f"{count} of your open items fall" if count != 1 else "one of your open items falls"
+    head = (
+        f":palm_tree: *Before you go:* you're away {span}, and {items} due then. Hand each to "
+        "someone who'll be here, or agree a new time with the client now, not after."
+    )
+    blocks: list[dict[str, Any]] = [_section(head)]
+    for item in view.items[:COVERAGE_LISTED]:
+        where = f" · <#{item.channel_id}>" if item.channel_id else ""
+        blocks.append(
+            _section(f"*#{item.id}* {_describe(item)} — due {when(item.due_at, tz)}{where}")
+        )
+        value = str(item.id)
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"item-{item.id}-{view.nudge_id}",
+                "elements": [
+                    _button("Hand off", HAND_OFF, value, "primary"),
+                    _button("Need more time", MORE_TIME, value),
+                    _button("Done", DONE, value),
+                ],
+            }
+        )
+    if count > COVERAGE_LISTED:
+        blocks.append(
+            _context(f"…and {count - COVERAGE_LISTED} more: `/promise list` shows them all.")
+        )
+    blocks.append(_context("Your lead sees who is away and what is due then in App Home."))
+    return f"You're away {span}: {count} item{'s' if count != 1 else ''} to hand off", blocks
 
 
 def end_of_day_blocks(

@@ -44,6 +44,7 @@ class Item(Base):
         Index("ix_items_team_owner_status", "team_id", "owner_id", "status"),
         Index("ix_items_team_creator_status", "team_id", "creator_id", "status"),
         Index("ix_items_team_status_due", "team_id", "status", "due_at"),
+        Index("ix_items_team_status_closed", "team_id", "status", "closed_at"),  # digests
         Index("ux_items_team_channel_message", "team_id", "channel_id", "message_ts", unique=True),
     )
 
@@ -188,3 +189,24 @@ class WorkspaceSettings(Base):
     values: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_by: Mapped[str] = mapped_column(String(32))
+
+
+class Absence(Base):
+    """A person away (vacation, leave, sick) from `starts_at` until `ends_at`: the open items
+    they own that fall due in between need someone else. One row per person per span:
+    overlapping absences are merged, not stacked."""
+
+    __tablename__ = "absences"
+    __table_args__ = (
+        Index("ix_absences_team_user_ends", "team_id", "user_id", "ends_at"),
+        Index("ix_absences_team_ends", "team_id", "ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    source: Mapped[str] = mapped_column(String(16))  # command | status
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

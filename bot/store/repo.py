@@ -10,11 +10,13 @@ from sqlalchemy import Engine, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.store.absences import Absences
 from bot.store.channels import Channels
 from bot.store.db import make_sessions
 from bot.store.models import Contributor, Item, ItemEvent, SeenEvent
 from bot.store.outbox import Outbox
 from bot.store.settings import SettingsStore
+from bot.store.stats import StatsStore
 
 OPEN = "open"
 DONE = "done"
@@ -40,6 +42,8 @@ class Repo:
         self.outbox = Outbox(self.sessions)
         self.channels = Channels(self.sessions)
         self.settings = SettingsStore(self.sessions)
+        self.absences = Absences(self.sessions)
+        self.stats = StatsStore(self.sessions)
 
     def create_item(self, new: NewItem, now: datetime) -> Item:
         with self.sessions.begin() as s:

@@ -104,6 +104,8 @@ def test_done_on_the_nudge_closes_thanks_and_updates_the_dm(bot: Bot) -> None:
     tick_at(bot, at(15))
     [dm] = dms(bot, "U0OWNER")
     click(bot, "U0OWNER", dm, "nudge_done")
+    [opened] = bot.fake.wait_for("views.open")  # "Who helped?", which may be left empty
+    submit(bot, "U0OWNER", opened.params["view"], {})
     [update] = bot.fake.wait_for("chat.update")
     assert "done" in text_of(update.params) and "nudge_done" not in str(update.params["blocks"])
     assert bot.items()[0].status == "done"

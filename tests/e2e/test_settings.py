@@ -69,9 +69,7 @@ def stored(bot: Bot) -> dict[str, str]:
 
 def queued(bot: Bot, kind: str) -> list[Nudge]:
     with bot.runtime.repo.sessions() as s:
-        return list(
-            s.scalars(select(Nudge).where(Nudge.kind == kind, Nudge.status == "queued"))
-        )
+        return list(s.scalars(select(Nudge).where(Nudge.kind == kind, Nudge.status == "queued")))
 
 
 def test_someone_else_is_refused_and_no_form_opens(bot: Bot) -> None:
@@ -120,7 +118,9 @@ def test_saving_changes_later_plans_and_re_plans_open_items(bot: Bot) -> None:
     assert answer.status == 200 and answer.body in ("", "{}")
 
     assert stored(bot) == {"PROMISE_END_OF_DAY": "18:00", "PROMISE_ESCALATE_AFTER": "1h"}
-    [confirm] = bot.fake.wait_for("chat.postEphemeral", where=lambda c: "saved" in text_of(c.params))
+    [confirm] = bot.fake.wait_for(
+        "chat.postEphemeral", where=lambda c: "saved" in text_of(c.params)
+    )
     said = text_of(confirm.params)
     assert "end of day: 17:00 → 18:00" in said and "re-planned the nudges of 1 open item" in said
     # The end-of-day DM moved with the end of day; nothing else of its kind stayed queued.

@@ -446,6 +446,11 @@ class FakeSlack:
         """The stable DM channel id the bot uses with ``user_id`` ("D" + the id's suffix)."""
         return "D" + user_id[1:]
 
+    def user_object(self, user_id: str) -> dict[str, Any]:
+        """The user as users.info shows it now; a `user_change` event carries the same."""
+        with self._lock:
+            return self._user_json(self._users[user_id])
+
     # =============================================================================
     # the record
     # =============================================================================

@@ -56,7 +56,9 @@ from bot.core import commands as c
             c.Watch(name="Acme Corp", owner="U1", clients=("U2", "U3")),
         ),
         ("unwatch", c.Unwatch()),
-        ("stats week", c.Coming("stats")),
+        ("stats", c.Stats("week")),
+        ("stats week", c.Stats("week")),
+        ("Stats MONTH", c.Stats("month")),
         ("handoff 4 <@U1>", c.HandOff(item_id=4, to="U1")),
         ("wait 4", c.Wait(item_id=4)),
         ("wait #4 until mon 10am", c.Wait(item_id=4, until="mon 10am")),
@@ -80,6 +82,8 @@ def test_it_reads_the_grammar(text: str, expected: c.Command) -> None:
         ("move 42 to", "after *to*"),
         ("cancel 42 now", "just the promise number"),
         ("list everyone", "`list` takes"),
+        ("stats year", "`stats` takes `week`"),
+        ("stats week month", "`stats` takes `week`"),
         ("reply Acme", "*to*"),
         ("reply to  by 4pm", "Name the client"),
         ("send \x00 by 4pm", "control characters"),
@@ -96,3 +100,40 @@ def test_it_refuses_bad_input_with_an_example(text: str, says: str) -> None:
 
 def test_it_reads_both_mention_forms() -> None:
     assert c.mentions("<@U1> and <@W2|x> but not @sam") == ["U1", "W2"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("away dec 22 to jan 2", c.Away(start="dec 22", until="jan 2")),
+        ("away <@U7|maria> dec 22 to jan 2", c.Away(start="dec 22", until="jan 2", user="U7")),
+        ("AWAY tomorrow TO friday", c.Away(start="tomorrow", until="friday")),
+        ("away from mon 2pm to wed noon", c.Away(start="mon 2pm", until="wed noon")),
+        ("away 2026-12-22 - 2027-01-02", c.Away(start="2026-12-22", until="2027-01-02")),
+        ("away dec 22 through jan 2", c.Away(start="dec 22", until="jan 2")),
+        ("away off", c.AwayOff()),
+        ("away <@U7> off", c.AwayOff(user="U7")),
+    ],
+)
+def test_it_reads_away(text: str, expected: c.Command) -> None:
+    assert c.parse_command(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("away", "FROM to UNTIL"),
+        ("away <@U7>", "FROM to UNTIL"),
+        ("away dec 22", "with *to*"),
+        ("away dec 22 until jan 2", "with *to*"),
+        ("away to jan 2", "starts, before *to*"),
+        ("away dec 22 to", "last day away, after *to*"),
+        ("away @maria dec 22 to jan 2", "can't tell who @maria is"),
+        ("away dec 22 to jan 2 <@U7>", "Mention one person, before the dates"),
+    ],
+)
+def test_away_refuses_bad_input_with_an_away_example(text: str, says: str) -> None:
+    with pytest.raises(c.UsageError) as e:
+        c.parse_command(text)
+    assert says in e.value.message
+    assert e.value.example == c.EXAMPLE_AWAY == "/promise away @maria dec 22 to jan 2"

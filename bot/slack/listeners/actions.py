@@ -29,6 +29,7 @@ from bot.service import (
 )
 from bot.slack import blocks, nudges
 from bot.slack.client import respond
+from bot.slack.listeners import home
 from bot.slack.listeners.commands import ack_now
 from bot.slack.notifier import SlackNotifier
 
@@ -105,7 +106,11 @@ def _item_id(body: dict[str, Any]) -> int:
 
 def on_done(service: Service, notifier: SlackNotifier) -> Callable[..., None]:
     def done(body: dict[str, Any]) -> None:
-        show_outcome(notifier, body, where(body), service.close(who_clicked(body), _item_id(body)))
+        result = service.close(who_clicked(body), _item_id(body))
+        if home.from_home(body):
+            home.show_on_home(service, who_clicked(body), _summary(result))
+            return
+        show_outcome(notifier, body, where(body), result)
 
     return done
 
@@ -114,6 +119,9 @@ def on_snooze(service: Service, notifier: SlackNotifier) -> Callable[..., None]:
     def snooze(body: dict[str, Any]) -> None:
         choice = body["actions"][0]["selected_option"]["value"].split(":", 1)[1]
         result = service.snooze(who_clicked(body), _item_id(body), choice)
+        if home.from_home(body):
+            home.show_on_home(service, who_clicked(body), _summary(result))
+            return
         show_outcome(notifier, body, where(body), result)
 
     return snooze
@@ -140,7 +148,7 @@ def open_more_time(service: Service) -> Callable[..., None]:
         item = service.repo.get_item(who_clicked(body).team_id, _item_id(body))
         if item is None:
             return
-        meta = json.dumps({"item": item.id, **where(body)})
+        meta = json.dumps({"item": item.id, **where(body), "home": home.from_home(body)})
         client.views_open(
             trigger_id=body["trigger_id"], view=more_time_modal(item.id, item.what, meta)
         )
@@ -273,6 +281,9 @@ def apply_more_time(service: Service, notifier: SlackNotifier) -> Callable[..., 
             new_deadline(view),
             escape(_view_values(view, "note").get("value") or "") or None,
         )
+        if meta.get("home"):  # asked from the Home tab: say what was done there
+            home.show_on_home(service, who, _summary(result))
+            return
         _after_modal(notifier, who, meta, result)
 
     return apply
@@ -320,7 +331,7 @@ def _after_modal(
 
 
 def register(app: App, service: Service, notifier: SlackNotifier) -> None:
-    app.action(nudges.DONE)(ack=ack_now, lazy=[on_done(service, notifier)])
+    # Done (nudges.DONE) asks "Who helped?" first: bot/slack/listeners/done.py.
     app.action(nudges.SNOOZE)(ack=ack_now, lazy=[on_snooze(service, notifier)])
     app.action(nudges.MORE_TIME)(ack=ack_now, lazy=[open_more_time(service)])
     app.action(nudges.HAND_OFF)(ack=ack_now, lazy=[open_hand_off])

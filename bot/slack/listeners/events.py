@@ -103,7 +103,7 @@ def on_reaction(inbox: Inbox) -> Callable[..., None]:
 
 
 def _ignore() -> None:
-    """Acked so Slack does not retry; nothing to do (unwatched channels, App Home for now)."""
+    """Acked so Slack does not retry; nothing to do (unwatched channels, other reactions)."""
 
 
 def register(app: App, inbox: Inbox) -> None:
@@ -114,7 +114,7 @@ def register(app: App, inbox: Inbox) -> None:
         ack=ack_now, lazy=[on_reaction(inbox)]
     )
     app.event("reaction_added")(_ignore)
-    app.event("app_home_opened")(_ignore)
+    # app_home_opened: bot/slack/listeners/home.py
 
 
 def in_client_channel_of_item(inbox: Inbox) -> Callable[..., bool]:
