@@ -594,9 +594,8 @@ class Service:
                 if item is not None and item.status == "open":
                     self.replan(item)
                     count += 1
-        digests = getattr(self, "digests", None)
-        if digests is not None:
-            digests.replan(team_id)
+        if self.digests is not None:
+            self.digests.replan(team_id)
         return count
 
     def _may_configure(self, who: Invocation) -> Problem | None:

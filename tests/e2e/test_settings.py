@@ -180,3 +180,22 @@ def test_settings_take_nothing_after_the_word(bot: Bot) -> None:
     answer = bot.command("settings end of day 18:00", user="U0LEAD")
     assert "`/promise settings`" in text_of(answer)
     assert bot.fake.calls_to("views.open") == []
+
+
+def test_a_digest_channel_and_schedule_set_in_the_form_are_planned_at_once(bot: Bot) -> None:
+    from datetime import UTC
+
+    view = open_settings(bot, "U0LEAD")
+    submit(
+        bot,
+        view,
+        "U0LEAD",
+        digest_channel="C0CLIENT",
+        digest_cron="0 12 * * *",
+        timezone="Europe/Berlin",
+    )
+    bot.fake.wait_for("chat.postEphemeral", where=lambda c: "saved" in text_of(c.params))
+    [digest] = queued(bot, "digest")
+    assert digest.recipient_id == "C0CLIENT"
+    # Tuesday 10:00 in New York is 16:00 in Berlin: the next noon there is Wednesday's.
+    assert digest.due_at == datetime(2026, 12, 2, 11, 0, tzinfo=UTC)
