@@ -4,17 +4,19 @@ PostgreSQL database, and rows for bulk seeding (plain dicts for SQLAlchemy core 
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, create_engine, insert, text
 
@@ -27,6 +29,8 @@ PG_SERVER = os.environ.get("PROMISE_TEST_POSTGRES", "postgresql+psycopg://postgr
 TEAM = "T0001"  # the fake's workspace
 CHANNEL = "C0BENCH"
 TZ = "America/New_York"
+
+T = TypeVar("T")
 
 
 def warn_if_busy(seconds: float = 2.0, threshold: float = 0.15) -> None:
@@ -88,6 +92,33 @@ def pg_reachable() -> str | None:
         return str(e).splitlines()[0]
     finally:
         admin.dispose()
+
+
+def require_postgres() -> None:
+    """End the run, saying why, when the PostgreSQL server does not answer."""
+    why = pg_reachable()
+    if why:
+        raise SystemExit(f"PostgreSQL is not reachable ({why}); use --no-postgres")
+
+
+def add_backend_options(parser: argparse.ArgumentParser) -> None:
+    """`--no-postgres` and `--no-sqlite`, which `on_each_backend` reads."""
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true")
+
+
+def on_each_backend(args: argparse.Namespace, measure: Callable[[str, str], T]) -> list[T]:
+    """`measure(backend, url)` on a throw-away PostgreSQL database, then on a SQLite file in
+    a temporary directory, leaving out what `--no-postgres` or `--no-sqlite` leaves out."""
+    results = []
+    if not args.no_postgres:
+        require_postgres()
+        with temp_postgres() as url:
+            results.append(measure("PostgreSQL", url))
+    if not args.no_sqlite:
+        with tempfile.TemporaryDirectory() as tmp:
+            results.append(measure("SQLite", f"sqlite:///{Path(tmp) / 'promise-bot.db'}"))
+    return results
 
 
 @contextmanager

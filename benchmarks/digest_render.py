@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, text
@@ -32,11 +30,11 @@ from sqlalchemy import insert, text
 from benchmarks.common import (
     APP_CPU,
     TEAM,
+    add_backend_options,
     insert_items,
     item_row,
-    pg_reachable,
+    on_each_backend,
     pin,
-    temp_postgres,
     user_ids,
     warn_if_busy,
 )
@@ -163,22 +161,14 @@ def main() -> None:
     parser.add_argument("--closed", type=int, default=10_000)
     parser.add_argument("--history", type=int, default=90_000)
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--no-postgres", action="store_true")
-    parser.add_argument("--no-sqlite", action="store_true")
+    add_backend_options(parser)
     args = parser.parse_args()
     warn_if_busy()
     pin(APP_CPU)
-    results = []
-    if not args.no_postgres:
-        why = pg_reachable()
-        if why:
-            raise SystemExit(f"PostgreSQL is not reachable ({why}); use --no-postgres")
-        with temp_postgres() as url:
-            results.append(measure("PostgreSQL", url, args.closed, args.history, args.runs))
-    if not args.no_sqlite:
-        with tempfile.TemporaryDirectory() as tmp:
-            url = f"sqlite:///{Path(tmp) / 'promise-bot.db'}"
-            results.append(measure("SQLite", url, args.closed, args.history, args.runs))
+    results = on_each_backend(
+        args,
+        lambda backend, url: measure(backend, url, args.closed, args.history, args.runs),
+    )
     print(f"\nmedian of {args.runs} runs; {args.history:,} older closed items, 2,000 open\n")
     print(
         "| backend | closed in period | load ms | compute ms | render ms | total ms "

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,10 +34,11 @@ from sqlalchemy.orm import sessionmaker
 
 from benchmarks.common import (
     APP_CPU,
+    add_backend_options,
     insert_items,
     item_row,
     nudge_row,
-    pg_reachable,
+    on_each_backend,
     pin,
     temp_postgres,
     user_ids,
@@ -373,24 +373,15 @@ def main() -> None:
     parser.add_argument("--due", type=int, default=300, help="queued nudges due now")
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--quick", action="store_true", help="100,000 rows, 20 runs")
-    parser.add_argument("--no-postgres", action="store_true")
-    parser.add_argument("--no-sqlite", action="store_true")
+    add_backend_options(parser)
     args = parser.parse_args()
     if args.quick:
         args.rows, args.runs = 100_000, 20
     warn_if_busy()
     pin(APP_CPU)
-    results = []
-    if not args.no_postgres:
-        why = pg_reachable()
-        if why:
-            raise SystemExit(f"PostgreSQL is not reachable ({why}); use --no-postgres")
-        with temp_postgres() as url:
-            results.append(measure("PostgreSQL", url, args.rows, args.due, args.runs))
-    if not args.no_sqlite:
-        with tempfile.TemporaryDirectory() as tmp:
-            url = f"sqlite:///{Path(tmp) / 'promise-bot.db'}"
-            results.append(measure("SQLite", url, args.rows, args.due, args.runs))
+    results = on_each_backend(
+        args, lambda backend, url: measure(backend, url, args.rows, args.due, args.runs)
+    )
     report(results, args.runs)
     if not args.no_postgres:
         fresh = 1000

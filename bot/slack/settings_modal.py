@@ -5,6 +5,7 @@ by the same rules (bot/config.py)."""
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -22,6 +23,7 @@ from slack_sdk.models.views import View
 
 from bot.config import FIELDS, Defaults
 from bot.core.durations import format_duration, spell_duration
+from bot.slack.modals import submitted
 from bot.workspace import Change
 
 CALLBACK = "workspace_settings"
@@ -42,8 +44,8 @@ def modal(current: Defaults, channel_id: str | None) -> dict[str, Any]:
                 )
             ]
         ),
-        _input("day_start", "Working day starts", _time("day_start", current)),
-        _input("end_of_day", "End of day", _time("end_of_day", current)),
+        _time_input("day_start", "Working day starts", current),
+        _time_input("end_of_day", "End of day", current),
         _input(
             "workdays",
             "Working days",
@@ -53,30 +55,27 @@ def modal(current: Defaults, channel_id: str | None) -> dict[str, Any]:
                 initial_options=[days[i] for i in sorted(current.workdays)],
             ),
         ),
-        _input(
+        _text_input(
             "holidays",
             "Holiday calendar (country code; empty: none)",
-            _text("holidays", current.holidays or "", "US"),
+            current.holidays or "",
+            "US",
             optional=True,
         ),
-        _input(
-            "timezone",
-            "Time zone when Slack gives none",
-            _text("timezone", current.timezone, "Europe/London"),
+        _text_input(
+            "timezone", "Time zone when Slack gives none", current.timezone, "Europe/London"
         ),
-        _input(
+        _text_input(
             "reply_within",
             'Reply to clients within (4h of working time, or "end of day")',
-            _text(
-                "reply_within",
-                spell_duration(current.reply_within) if current.reply_within else "end of day",
-                "end of day",
-            ),
+            spell_duration(current.reply_within) if current.reply_within else "end of day",
+            "end of day",
         ),
-        _input(
+        _text_input(
             "escalate_after",
             "Tell the lead this long after a missed deadline (working time)",
-            _text("escalate_after", spell_duration(current.escalate_after), "2h"),
+            spell_duration(current.escalate_after),
+            "2h",
         ),
         _input(
             "lead",
@@ -94,16 +93,18 @@ def modal(current: Defaults, channel_id: str | None) -> dict[str, Any]:
             ),
             optional=True,
         ),
-        _input(
+        _text_input(
             "digest_cron",
             "Digest schedule (crontab; empty: end of day on working days)",
-            _text("digest_cron", current.digest_cron or "", "30 16 * * mon-fri"),
+            current.digest_cron or "",
+            "30 16 * * mon-fri",
             optional=True,
         ),
-        _input(
+        _text_input(
             "digest_weekly_cron",
             "Weekly digest with a chart (crontab; empty: Friday at end of day)",
-            _text("digest_weekly_cron", current.digest_weekly_cron or "", "0 17 * * fri"),
+            current.digest_weekly_cron or "",
+            "0 17 * * fri",
             optional=True,
         ),
         _input(
@@ -131,11 +132,7 @@ def modal(current: Defaults, channel_id: str | None) -> dict[str, Any]:
 
 def read(view: dict[str, Any]) -> dict[str, str]:
     """The submitted values, by variable name, spelled as the environment would spell them."""
-    state = view["state"]["values"]
-
-    def value(block: str) -> dict[str, Any]:
-        return dict(state.get(block, {}).get("value", {}))
-
+    value = partial(submitted, view)
     picked = {o["value"] for o in value("workdays").get("selected_options") or []}
     flags = {o["value"] for o in value("digest_client_channels").get("selected_options") or []}
     typed = {
@@ -221,17 +218,23 @@ def _input(block: str, label: str, element: Any, *, optional: bool = False) -> I
     return InputBlock(block_id=block, label=label, element=element, optional=optional)
 
 
-def _time(field: str, current: Defaults) -> TimePickerElement:
-    return TimePickerElement(action_id="value", initial_time=f"{getattr(current, field):%H:%M}")
+def _time_input(field: str, label: str, current: Defaults) -> InputBlock:
+    """A time picker for a setting, set to the time in force."""
+    element = TimePickerElement(action_id="value", initial_time=f"{getattr(current, field):%H:%M}")
+    return _input(field, label, element)
 
 
-def _text(field: str, initial: str, placeholder: str) -> PlainTextInputElement:
-    return PlainTextInputElement(
+def _text_input(
+    block: str, label: str, initial: str, placeholder: str, *, optional: bool = False
+) -> InputBlock:
+    """A one-line text field, filled in with `initial` unless it is empty."""
+    element = PlainTextInputElement(
         action_id="value",
         max_length=100,
         placeholder=placeholder,
-        **({"initial_value": initial} if initial else {}),
+        **_initial("initial_value", initial),
     )
+    return _input(block, label, element, optional=optional)
 
 
 def _initial(key: str, value: str | None) -> dict[str, str]:

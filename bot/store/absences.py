@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.models import Absence, Item, Nudge
@@ -86,32 +86,24 @@ class Absences:
 
     def end_status(self, team_id: str, user_id: str, now: datetime) -> list[int]:
         """The away status was cleared: status absences under way end now. Returns their ids."""
-        with self.sessions.begin() as s:
-            rows = s.scalars(
-                select(Absence)
-                .where(
-                    Absence.team_id == team_id,
-                    Absence.user_id == user_id,
-                    Absence.source == STATUS,
-                    Absence.ends_at > now,
-                )
-                .with_for_update()
-            ).all()
-            for row in rows:
-                if row.starts_at >= now:
-                    s.delete(row)
-                else:
-                    row.ends_at = now
-            return [r.id for r in rows]
+        return self._end(team_id, user_id, now, Absence.source == STATUS)
 
     def clear(self, team_id: str, user_id: str, now: datetime) -> list[int]:
         """`away off`: the absence under way ends now, coming ones are dropped. Returns ids."""
+        return self._end(team_id, user_id, now)
+
+    def _end(
+        self, team_id: str, user_id: str, now: datetime, *only: ColumnElement[bool]
+    ) -> list[int]:
+        """End the person's absences not over yet (those matching `only`) at `now`: one under
+        way is cut short, a coming one dropped. Returns their ids."""
         with self.sessions.begin() as s:
             rows = s.scalars(
                 select(Absence)
                 .where(
                     Absence.team_id == team_id,
                     Absence.user_id == user_id,
+                    *only,
                     Absence.ends_at > now,
                 )
                 .with_for_update()

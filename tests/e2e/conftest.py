@@ -15,6 +15,11 @@ NY = ZoneInfo("America/New_York")
 START = datetime(2026, 12, 1, 10, 0, tzinfo=NY)
 
 
+def at(day: int, hour: int, minute: int = 0, month: int = 12) -> datetime:
+    """A wall-clock time in New York in 2026 (December unless told)."""
+    return datetime(2026, month, day, hour, minute, tzinfo=NY)
+
+
 @pytest.fixture
 def slack() -> Iterator[FakeSlack]:
     fake = FakeSlack().start()

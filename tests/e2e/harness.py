@@ -9,6 +9,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -132,6 +133,60 @@ class Bot:
         body = urlencode({"payload": json.dumps(payload)})
         return self.post_signed(body, "application/x-www-form-urlencoded")
 
+    def interaction(self, kind: str, user: str, **fields: Any) -> dict[str, Any]:
+        """An interactivity payload of `kind` from `user` of the test workspace, with a fresh
+        trigger_id and `fields` (where it happened, what was clicked or submitted)."""
+        return {
+            "type": kind,
+            "team": {"id": TEAM, "domain": "acme-agency"},
+            "user": {"id": user, "team_id": TEAM},
+            "api_app_id": "A0001",
+            "token": "legacy",
+            "trigger_id": self.fake.trigger_id(),
+            **fields,
+        }
+
+    def click(
+        self,
+        user: str,
+        block: dict[str, Any],
+        action_id: str,
+        *,
+        value: str | None = None,
+        selected: str | None = None,
+        **where: Any,
+    ) -> Answer:
+        """`user` clicks the `action_id` element of an actions `block` (a menu: picks the option
+        whose value ends with `selected`); `where` places the block as Slack does (container,
+        message or view, ...)."""
+        element = next(e for e in block["elements"] if e["action_id"] == action_id)
+        action: dict[str, Any] = {
+            "action_id": action_id,
+            "block_id": block["block_id"],
+            "type": element["type"],
+        }
+        if selected is not None:
+            action["selected_option"] = next(
+                o for o in element["options"] if o["value"].endswith(selected)
+            )
+        else:
+            action["value"] = value or element["value"]
+        return self.interact(self.interaction("block_actions", user, **where, actions=[action]))
+
+    def submit_view(
+        self, user: str, view: dict[str, Any], values: dict[str, Any], *, view_id: str = "V0009"
+    ) -> Answer:
+        """`user` submits a modal the app opened, its inputs' state being `values` (block ID →
+        {"value": the element's state})."""
+        submitted = {**view, "id": view_id, "state": {"values": values}}
+        return self.interact(self.interaction("view_submission", user, view=submitted))
+
+    def send_event(self, event: dict[str, Any]) -> Answer:
+        """Slack delivers `event` over the Events API, signed; the app must ack within 3 s."""
+        answer = self.post_signed(json.dumps(self.fake.event_callback(event)), "application/json")
+        assert answer.status == 200 and answer.seconds < 3
+        return answer
+
     # -- what the database holds
 
     def items(self) -> list[Any]:
@@ -141,6 +196,12 @@ class Bot:
 
         with self.runtime.repo.sessions() as s:
             return list(s.scalars(select(Item).order_by(Item.id)).all())
+
+
+def tick_at(bot: Bot, when: datetime) -> Any:
+    """The scheduler's tick of the dispatcher, at `when` on the frozen clock."""
+    bot.clock.set(when)
+    return bot.runtime.dispatcher.tick()
 
 
 def text_of(message: dict[str, Any]) -> str:

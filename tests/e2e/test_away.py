@@ -4,7 +4,6 @@ each item with Hand off; the lead sees it (App Home lines)."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,9 +12,8 @@ from sqlalchemy import select
 
 from bot.store.models import Absence, Nudge
 from tests.e2e.conftest import NY
-from tests.e2e.harness import TEAM, Bot, text_of
-from tests.e2e.test_nudges import click, dms, submit, tick_at
-from tests.fakeslack import signed_headers
+from tests.e2e.harness import TEAM, Bot, text_of, tick_at
+from tests.e2e.test_nudges import click, dms
 
 
 def at(month: int, day: int, hour: int = 0, minute: int = 0, year: int = 2026) -> datetime:
@@ -48,12 +46,7 @@ def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
 
 def user_changed(bot: Bot, user: dict[str, Any]) -> None:
     """Slack tells the app a profile changed: a signed `user_change` event, acked at once."""
-    body = bot.fake.event_callback({"type": "user_change", "user": user, "event_ts": "1.000001"})
-    raw = json.dumps(body)
-    headers = signed_headers("e2e-signing-secret", raw)
-    headers["Content-Type"] = "application/json"
-    answer = bot.request("POST", "/slack/events", raw, headers)
-    assert answer.status == 200 and answer.seconds < 3
+    bot.send_event({"type": "user_change", "user": user, "event_ts": "1.000001"})
     assert bot.runtime.after_ack.drain(timeout=5)  # the work after the ack is done
 
 
@@ -95,8 +88,7 @@ def test_away_is_stored_and_the_dm_arrives_the_working_day_before(bot: Bot) -> N
     # Hand off from the DM: the existing modal, then the DM says what was done in place.
     click(bot, "U0OWNER", dm, "nudge_handoff", value=str(deck.id))
     [opened] = bot.fake.wait_for("views.open")
-    submit(
-        bot,
+    bot.submit_view(
         "U0OWNER",
         opened.params["view"],
         {"to": {"value": {"type": "users_select", "selected_user": "U0HELPER"}}},

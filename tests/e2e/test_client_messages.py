@@ -237,22 +237,19 @@ def test_unwatch_stops_recording_and_keeps_open_items(watched: Bot) -> None:
 
 def test_the_shortcut_tracks_any_message_with_a_form(bot: Bot) -> None:
     asked = ts_at(START)
-    payload = {
-        "type": "message_action",
-        "callback_id": "track_client_message",
-        "team": {"id": "T0001", "domain": "acme-agency"},
-        "user": {"id": "U0HELPER", "team_id": "T0001"},
-        "channel": {"id": "C0CLIENT", "name": "acme-project"},
-        "message": {
+    payload = bot.interaction(
+        "message_action",
+        "U0HELPER",
+        callback_id="track_client_message",
+        channel={"id": "C0CLIENT", "name": "acme-project"},
+        message={
             "type": "message",
             "user": "U0OTHER",
             "text": "Email from Acme: need the SOW",
             "ts": asked,
         },
-        "trigger_id": bot.fake.trigger_id(),
-        "response_url": bot.fake.response_url(),
-        "token": "legacy",
-    }
+        response_url=bot.fake.response_url(),
+    )
     assert bot.interact(payload).status == 200
     [opened] = bot.fake.wait_for("views.open")
     view = opened.params["view"]
@@ -263,16 +260,7 @@ def test_the_shortcut_tracks_any_message_with_a_form(bot: Bot) -> None:
             "owner": {"value": {"type": "users_select", "selected_user": "U0OWNER"}},
             "when": {"value": {"type": "plain_text_input", "value": when}},
         }
-        return bot.interact(
-            {
-                "type": "view_submission",
-                "team": {"id": "T0001"},
-                "user": {"id": "U0HELPER", "team_id": "T0001"},
-                "view": {**view, "id": "V0T", "state": {"values": values}},
-                "token": "legacy",
-                "api_app_id": "A0001",
-            }
-        )
+        return bot.submit_view("U0HELPER", view, values, view_id="V0T")
 
     assert "blursday" in submit("blursday").body
     assert submit("tomorrow noon").status == 200

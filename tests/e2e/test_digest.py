@@ -19,8 +19,8 @@ from sqlalchemy import select
 from bot.clock import FrozenClock
 from bot.store.models import Item, Nudge
 from bot.store.repo import NewItem
-from tests.e2e.conftest import NY, START
-from tests.e2e.harness import TEAM, Bot, text_of
+from tests.e2e.conftest import START, at
+from tests.e2e.harness import TEAM, Bot, text_of, tick_at
 from tests.fakeslack import FakeSlack
 
 DIGEST_CHANNEL = "C0DIGEST"
@@ -29,10 +29,6 @@ ENV = {
     "PROMISE_TIMEZONE": "America/New_York",
     "PROMISE_LEAD": "U0LEAD",
 }
-
-
-def at(day: int, hour: int, minute: int = 0, month: int = 12) -> datetime:
-    return datetime(2026, month, day, hour, minute, tzinfo=NY)
 
 
 @pytest.fixture(autouse=True)
@@ -164,11 +160,6 @@ def seed_tuesday(bot: Bot) -> None:
 
 
 # -- reading what happened ------------------------------------------------------------
-
-
-def tick_at(bot: Bot, when: datetime) -> Any:
-    bot.clock.set(when)
-    return bot.runtime.dispatcher.tick()
 
 
 def run_until_thursday(bot: Bot) -> None:

@@ -3,29 +3,15 @@ the fake Slack received in views.publish (which enforces Block Kit's limits)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.store.repo import NewItem
-from tests.e2e.conftest import NY, START
+from tests.e2e.conftest import START, at
 from tests.e2e.harness import TEAM, Bot, text_of
-from tests.fakeslack import signed_headers
 
 OWNER, LEAD, HELPER = "U0OWNER", "U0LEAD", "U0HELPER"
-
-
-def at(day: int, hour: int, minute: int = 0, month: int = 12) -> datetime:
-    return datetime(2026, month, day, hour, minute, tzinfo=NY)
-
-
-def send_event(bot: Bot, event: dict[str, Any]) -> None:
-    raw = json.dumps(bot.fake.event_callback(event))
-    headers = signed_headers("e2e-signing-secret", raw)
-    headers["Content-Type"] = "application/json"
-    answer = bot.request("POST", "/slack/events", raw, headers)
-    assert answer.status == 200 and answer.seconds < 3
 
 
 def publishes(bot: Bot, user: str) -> list[Any]:
@@ -34,15 +20,14 @@ def publishes(bot: Bot, user: str) -> list[Any]:
 
 def open_home(bot: Bot, user: str, tab: str = "home") -> dict[str, Any]:
     """The person opens the app's Home tab; returns the view Slack now shows them."""
-    send_event(
-        bot,
+    bot.send_event(
         {
             "type": "app_home_opened",
             "user": user,
             "channel": bot.fake.dm_channel(user),
             "tab": tab,
             "event_ts": f"{START.timestamp():.6f}",
-        },
+        }
     )
     assert bot.runtime.after_ack.drain(timeout=10)
     view = bot.fake.home_view(user)
@@ -63,30 +48,15 @@ def click_home(
         and (item_id is None or b["block_id"] == f"home-item-{item_id}")
         and any(e["action_id"] == action_id for e in b["elements"])
     )
-    element = next(e for e in block["elements"] if e["action_id"] == action_id)
-    action: dict[str, Any] = {
-        "action_id": action_id,
-        "block_id": block["block_id"],
-        "type": element["type"],
-    }
-    if selected is not None:
-        action["selected_option"] = next(
-            o for o in element["options"] if o["value"].endswith(selected)
-        )
-    else:
-        action["value"] = element["value"]
-    payload = {
-        "type": "block_actions",
-        "team": {"id": TEAM, "domain": "acme-agency"},
-        "user": {"id": user, "team_id": TEAM},
-        "api_app_id": "A0001",
-        "token": "legacy",
-        "trigger_id": bot.fake.trigger_id(),
-        "container": {"type": "view", "view_id": view["id"]},
-        "view": view,
-        "actions": [action],
-    }
-    assert bot.interact(payload).status == 200
+    answer = bot.click(
+        user,
+        block,
+        action_id,
+        selected=selected,
+        container={"type": "view", "view_id": view["id"]},
+        view=view,
+    )
+    assert answer.status == 200
     assert bot.runtime.after_ack.drain(timeout=10)
 
 
@@ -286,17 +256,8 @@ def test_a_hand_off_refreshes_both_owners(bot: Bot) -> None:
 
 
 def submit(bot: Bot, view: dict[str, Any], values: dict[str, Any]) -> None:
-    """Submit a modal the app opened, as Slack sends it; wait for the work after the ack."""
-    payload = {
-        "type": "view_submission",
-        "team": {"id": TEAM, "domain": "acme-agency"},
-        "user": {"id": OWNER, "team_id": TEAM},
-        "api_app_id": "A0001",
-        "token": "legacy",
-        "trigger_id": bot.fake.trigger_id(),
-        "view": {**view, "id": "V0009", "state": {"values": values}},
-    }
-    assert bot.interact(payload).status == 200
+    """Maria submits a modal the app opened; wait for the work after the ack."""
+    assert bot.submit_view(OWNER, view, values).status == 200
     assert bot.runtime.after_ack.drain(timeout=10)
 
 
@@ -373,7 +334,7 @@ def test_a_stale_button_on_the_home_changes_nothing_and_says_why(bot: Bot) -> No
 
 
 def test_opening_the_messages_tab_publishes_nothing(bot: Bot) -> None:
-    send_event(bot, {"type": "app_home_opened", "user": OWNER, "tab": "messages"})
+    bot.send_event({"type": "app_home_opened", "user": OWNER, "tab": "messages"})
     assert bot.runtime.after_ack.drain(timeout=10)
     assert publishes(bot, OWNER) == []
 

@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from tests.e2e.conftest import NY
-from tests.e2e.harness import Bot, text_of
+from tests.e2e.harness import Answer, Bot, text_of
 
 
-def submission(
+def submit_form(
+    bot: Bot,
     view: dict[str, Any],
     *,
     user: str = "U0OWNER",
@@ -19,7 +20,8 @@ def submission(
     client: str | None = "Acme",
     day: str = "2026-12-03",
     at: str | None = "14:30",
-) -> dict[str, Any]:
+) -> Answer:
+    """`user` submits the new-promise form with these fields."""
     values = {
         "owner": {"value": {"type": "users_select", "selected_user": owner}},
         "what": {"value": {"type": "plain_text_input", "value": what}},
@@ -27,15 +29,7 @@ def submission(
         "date": {"value": {"type": "datepicker", "selected_date": day}},
         "time": {"value": {"type": "timepicker", "selected_time": at}},
     }
-    return {
-        "type": "view_submission",
-        "team": {"id": "T0001", "domain": "acme-agency"},
-        "user": {"id": user, "team_id": "T0001"},
-        "api_app_id": "A0001",
-        "token": "legacy",
-        "trigger_id": "1.2.3",
-        "view": {**view, "id": "V0001", "state": {"values": values}},
-    }
+    return bot.submit_view(user, view, values, view_id="V0001")
 
 
 def open_form(bot: Bot) -> dict[str, Any]:
@@ -57,7 +51,7 @@ def test_no_text_opens_the_form_on_the_invokers_today(bot: Bot) -> None:
 
 def test_submitting_the_form_records_the_promise(bot: Bot) -> None:
     view = open_form(bot)
-    answer = bot.interact(submission(view, what="send <the> deck & notes"))
+    answer = submit_form(bot, view, what="send <the> deck & notes")
     assert answer.status == 200 and answer.body in ("", "{}")
 
     [item] = bot.items()
@@ -76,13 +70,13 @@ def test_submitting_the_form_records_the_promise(bot: Bot) -> None:
 
 def test_a_form_without_time_means_end_of_day(bot: Bot) -> None:
     view = open_form(bot)
-    bot.interact(submission(view, at=None))
+    submit_form(bot, view, at=None)
     assert bot.items()[0].due_at == datetime(2026, 12, 3, 17, 0, tzinfo=NY)
 
 
 def test_a_bad_form_shows_errors_under_the_fields_and_stores_nothing(bot: Bot) -> None:
     view = open_form(bot)
-    answer = bot.interact(submission(view, what="   ", day="2026-11-20", owner="U0ROBOT"))
+    answer = submit_form(bot, view, what="   ", day="2026-11-20", owner="U0ROBOT")
     assert answer.status == 200
     body = json.loads(answer.body)
     assert body["response_action"] == "errors"

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.store.models import Nudge
 from tests.e2e.conftest import NY
-from tests.e2e.harness import Bot, text_of
+from tests.e2e.harness import Bot, text_of, tick_at
 
 
 def nudges(bot: Bot) -> list[Nudge]:
@@ -19,11 +19,6 @@ def nudges(bot: Bot) -> list[Nudge]:
 
 def at(hour: int, minute: int = 0, day: int = 1) -> datetime:
     return datetime(2026, 12, day, hour, minute, tzinfo=NY)
-
-
-def tick_at(bot: Bot, when: datetime) -> Any:
-    bot.clock.set(when)
-    return bot.runtime.dispatcher.tick()
 
 
 def dms(bot: Bot, user: str) -> list[dict[str, Any]]:
@@ -38,41 +33,39 @@ def click(
     value: str | None = None,
     selected: str | None = None,
 ) -> None:
+    """`user` clicks `action_id` on a message in their DM with the app."""
     block = next(
         b
         for b in message["blocks"]
         if b.get("type") == "actions" and any(e["action_id"] == action_id for e in b["elements"])
     )
-    element = next(e for e in block["elements"] if e["action_id"] == action_id)
-    action: dict[str, Any] = {
-        "action_id": action_id,
-        "block_id": block["block_id"],
-        "type": element["type"],
-    }
-    if selected is not None:
-        action["selected_option"] = next(
-            o for o in element["options"] if o["value"].endswith(selected)
-        )
-    else:
-        action["value"] = value or element["value"]
-    payload = {
-        "type": "block_actions",
-        "team": {"id": "T0001", "domain": "acme-agency"},
-        "user": {"id": user, "team_id": "T0001"},
-        "api_app_id": "A0001",
-        "token": "legacy",
-        "trigger_id": bot.fake.trigger_id(),
-        "container": {
+    answer = bot.click(
+        user,
+        block,
+        action_id,
+        value=value,
+        selected=selected,
+        container={
             "type": "message",
             "channel_id": bot.fake.dm_channel(user),
             "message_ts": message["ts"],
         },
-        "channel": {"id": bot.fake.dm_channel(user)},
-        "message": message,
-        "response_url": bot.fake.response_url(),
-        "actions": [action],
-    }
-    assert bot.interact(payload).status == 200
+        channel={"id": bot.fake.dm_channel(user)},
+        message=message,
+        response_url=bot.fake.response_url(),
+    )
+    assert answer.status == 200
+
+
+def form_on_the_nudge(bot: Bot, action_id: str) -> dict[str, Any]:
+    """Maria promises "send the deck by 4pm", gets the 15:00 nudge and clicks `action_id` on
+    it: the form the app opens."""
+    bot.command("send the deck by 4pm")
+    tick_at(bot, at(15))
+    [dm] = dms(bot, "U0OWNER")
+    click(bot, "U0OWNER", dm, action_id)
+    [opened] = bot.fake.wait_for("views.open")
+    return opened.params["view"]
 
 
 def test_a_promise_plans_its_nudges(bot: Bot) -> None:
@@ -100,12 +93,8 @@ def test_the_before_nudge_arrives_as_a_dm_with_buttons(bot: Bot) -> None:
 
 
 def test_done_on_the_nudge_closes_thanks_and_updates_the_dm(bot: Bot) -> None:
-    bot.command("send the deck by 4pm")
-    tick_at(bot, at(15))
-    [dm] = dms(bot, "U0OWNER")
-    click(bot, "U0OWNER", dm, "nudge_done")
-    [opened] = bot.fake.wait_for("views.open")  # "Who helped?", which may be left empty
-    submit(bot, "U0OWNER", opened.params["view"], {})
+    view = form_on_the_nudge(bot, "nudge_done")  # "Who helped?", which may be left empty
+    bot.submit_view("U0OWNER", view, {})
     [update] = bot.fake.wait_for("chat.update")
     assert "done" in text_of(update.params) and "nudge_done" not in str(update.params["blocks"])
     assert bot.items()[0].status == "done"
@@ -222,31 +211,12 @@ def test_handoff_tells_the_new_owner_with_context(bot: Bot) -> None:
     }
 
 
-def submit(bot: Bot, user: str, view: dict[str, Any], values: dict[str, Any]) -> Any:
-    payload = {
-        "type": "view_submission",
-        "team": {"id": "T0001", "domain": "acme-agency"},
-        "user": {"id": user, "team_id": "T0001"},
-        "api_app_id": "A0001",
-        "token": "legacy",
-        "trigger_id": bot.fake.trigger_id(),
-        "view": {**view, "id": "V0009", "state": {"values": values}},
-    }
-    return bot.interact(payload)
-
-
 def test_need_more_time_moves_posts_the_note_and_updates_the_dm(bot: Bot) -> None:
-    bot.command("send the deck by 4pm")
-    tick_at(bot, at(15))
-    [dm] = dms(bot, "U0OWNER")
-    click(bot, "U0OWNER", dm, "nudge_more_time")
-    [opened] = bot.fake.wait_for("views.open")
-    view = opened.params["view"]
+    view = form_on_the_nudge(bot, "nudge_more_time")
     note_block = next(b for b in view["blocks"] if b["block_id"] == "note")
     assert "more time" in note_block["element"]["initial_value"]  # prefilled, polite
 
-    bad = submit(
-        bot,
+    bad = bot.submit_view(
         "U0OWNER",
         view,
         {
@@ -257,8 +227,7 @@ def test_need_more_time_moves_posts_the_note_and_updates_the_dm(bot: Bot) -> Non
     assert "blursday" in bad.body and '"response_action":"errors"' in bad.body.replace(" ", "")
     assert bot.items()[0].due_at == at(16)
 
-    ok = submit(
-        bot,
+    ok = bot.submit_view(
         "U0OWNER",
         view,
         {
@@ -279,22 +248,16 @@ def test_need_more_time_moves_posts_the_note_and_updates_the_dm(bot: Bot) -> Non
 
 
 def test_hand_off_button_gives_the_item_to_someone_else(bot: Bot) -> None:
-    bot.command("send the deck by 4pm")
-    tick_at(bot, at(15))
-    [dm] = dms(bot, "U0OWNER")
-    click(bot, "U0OWNER", dm, "nudge_handoff")
-    [opened] = bot.fake.wait_for("views.open")
-    robot = submit(
-        bot,
+    view = form_on_the_nudge(bot, "nudge_handoff")
+    robot = bot.submit_view(
         "U0OWNER",
-        opened.params["view"],
+        view,
         {"to": {"value": {"type": "users_select", "selected_user": "U0ROBOT"}}},
     )
     assert "is a bot" in robot.body
-    submit(
-        bot,
+    bot.submit_view(
         "U0OWNER",
-        opened.params["view"],
+        view,
         {"to": {"value": {"type": "users_select", "selected_user": "U0HELPER"}}},
     )
     bot.fake.wait_for("chat.update")
@@ -355,16 +318,12 @@ def test_the_scheduler_ticks_the_dispatcher(bot: Bot) -> None:
 
 
 def test_need_more_time_takes_the_pickers_too(bot: Bot) -> None:
-    bot.command("send the deck by 4pm")
-    tick_at(bot, at(15))
-    click(bot, "U0OWNER", dms(bot, "U0OWNER")[0], "nudge_more_time")
-    [opened] = bot.fake.wait_for("views.open")
-    nothing = submit(bot, "U0OWNER", opened.params["view"], {})
+    view = form_on_the_nudge(bot, "nudge_more_time")
+    nothing = bot.submit_view("U0OWNER", view, {})
     assert "Type a new deadline" in nothing.body
-    submit(
-        bot,
+    bot.submit_view(
         "U0OWNER",
-        opened.params["view"],
+        view,
         {
             "date": {"value": {"type": "datepicker", "selected_date": "2026-12-03"}},
             "time": {"value": {"type": "timepicker", "selected_time": "14:30"}},

@@ -49,16 +49,7 @@ def state_of(view: dict[str, Any], **changes: Any) -> dict[str, Any]:
 
 
 def submit(bot: Bot, view: dict[str, Any], user: str, **changes: Any) -> Any:
-    payload = {
-        "type": "view_submission",
-        "team": {"id": TEAM, "domain": "acme-agency"},
-        "user": {"id": user, "team_id": TEAM},
-        "api_app_id": "A0001",
-        "token": "legacy",
-        "trigger_id": "1.2.3",
-        "view": {**view, "id": "V0SET", "state": {"values": state_of(view, **changes)}},
-    }
-    return bot.interact(payload)
+    return bot.submit_view(user, view, state_of(view, **changes), view_id="V0SET")
 
 
 def stored(bot: Bot) -> dict[str, str]:

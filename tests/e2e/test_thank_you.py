@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.harness import Bot, text_of
-from tests.e2e.test_modal import open_form, submission
-from tests.e2e.test_nudges import at, click, dms, submit, tick_at
+from tests.e2e.harness import Bot, text_of, tick_at
+from tests.e2e.test_modal import open_form, submit_form
+from tests.e2e.test_nudges import at, click, dms, form_on_the_nudge
 
 
 def channel_posts(bot: Bot, channel: str = "C0CLIENT") -> list[dict[str, Any]]:
@@ -57,7 +57,7 @@ def test_done_thanks_every_contributor_and_says_how_it_went(
 
 
 def test_the_thank_you_names_the_client(bot: Bot) -> None:
-    bot.interact(submission(open_form(bot), owner="U0OWNER", client="Acme"))
+    submit_form(bot, open_form(bot), owner="U0OWNER", client="Acme")
     bot.fake.wait_for("chat.postEphemeral")
     bot.command(f"done {bot.items()[0].id}")
     [thanks] = channel_posts(bot)
@@ -65,19 +65,13 @@ def test_the_thank_you_names_the_client(bot: Bot) -> None:
 
 
 def test_the_done_button_asks_who_helped_and_thanks_them(bot: Bot) -> None:
-    bot.command("send the deck by 4pm")
-    tick_at(bot, at(15))
-    [dm] = dms(bot, "U0OWNER")
+    view = form_on_the_nudge(bot, "nudge_done")
 
-    click(bot, "U0OWNER", dm, "nudge_done")
-
-    [opened] = bot.fake.wait_for("views.open")
-    view = opened.params["view"]
     [picker] = [b for b in view["blocks"] if b.get("block_id") == "helpers"]
     assert picker["optional"] is True and picker["element"]["type"] == "multi_users_select"
     assert bot.items()[0].status == "open"  # nothing closes until the form is sent
 
-    assert submit(bot, "U0OWNER", view, helpers_picked("U0HELPER", "U0LEAD")).status == 200
+    assert bot.submit_view("U0OWNER", view, helpers_picked("U0HELPER", "U0LEAD")).status == 200
 
     [update] = bot.fake.wait_for("chat.update")
     assert "done" in text_of(update.params) and "nudge_done" not in str(update.params["blocks"])
@@ -94,12 +88,9 @@ def test_the_done_button_asks_who_helped_and_thanks_them(bot: Bot) -> None:
 
 
 def test_a_bot_picked_as_helper_is_refused_under_the_field(bot: Bot) -> None:
-    bot.command("send the deck by 4pm")
-    tick_at(bot, at(15))
-    click(bot, "U0OWNER", dms(bot, "U0OWNER")[0], "nudge_done")
-    [opened] = bot.fake.wait_for("views.open")
+    view = form_on_the_nudge(bot, "nudge_done")
 
-    answer = submit(bot, "U0OWNER", opened.params["view"], helpers_picked("U0HELPER", "U0ROBOT"))
+    answer = bot.submit_view("U0OWNER", view, helpers_picked("U0HELPER", "U0ROBOT"))
 
     assert '"response_action":"errors"' in answer.body.replace(" ", "")
     assert "is a bot" in answer.body

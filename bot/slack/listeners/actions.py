@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from slack_bolt import App
@@ -31,6 +31,7 @@ from bot.slack import blocks, nudges
 from bot.slack.client import respond
 from bot.slack.listeners import home
 from bot.slack.listeners.commands import ack_now
+from bot.slack.modals import modal, submitted
 from bot.slack.notifier import SlackNotifier
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,11 @@ def where(body: dict[str, Any]) -> dict[str, str]:
         "ts": container.get("message_ts", ""),
         "block": action.get("block_id", ""),
     }
+
+
+def form_meta(body: dict[str, Any], item_id: int) -> str:
+    """A button's form's private metadata: the item, and where to answer once it is sent."""
+    return json.dumps({"item": item_id, **where(body), "home": home.from_home(body)})
 
 
 def show_outcome(
@@ -84,6 +90,16 @@ def answered(message: dict[str, Any], block_id: str, line: str) -> dict[str, Any
     return {"text": message.get("text") or line, "blocks": kept}
 
 
+def answer_click(
+    service: Service, notifier: SlackNotifier, body: dict[str, Any], result: Result
+) -> None:
+    """Show what a click did where it was clicked: on the Home tab, or on the nudge."""
+    if home.from_home(body):
+        home.show_on_home(service, who_clicked(body), _summary(result))
+        return
+    show_outcome(notifier, body, where(body), result)
+
+
 def _summary(result: Result) -> str:
     match result:
         case Closed(item=item, outcome=outcome):
@@ -106,11 +122,7 @@ def _item_id(body: dict[str, Any]) -> int:
 
 def on_done(service: Service, notifier: SlackNotifier) -> Callable[..., None]:
     def done(body: dict[str, Any]) -> None:
-        result = service.close(who_clicked(body), _item_id(body))
-        if home.from_home(body):
-            home.show_on_home(service, who_clicked(body), _summary(result))
-            return
-        show_outcome(notifier, body, where(body), result)
+        answer_click(service, notifier, body, service.close(who_clicked(body), _item_id(body)))
 
     return done
 
@@ -118,11 +130,9 @@ def on_done(service: Service, notifier: SlackNotifier) -> Callable[..., None]:
 def on_snooze(service: Service, notifier: SlackNotifier) -> Callable[..., None]:
     def snooze(body: dict[str, Any]) -> None:
         choice = body["actions"][0]["selected_option"]["value"].split(":", 1)[1]
-        result = service.snooze(who_clicked(body), _item_id(body), choice)
-        if home.from_home(body):
-            home.show_on_home(service, who_clicked(body), _summary(result))
-            return
-        show_outcome(notifier, body, where(body), result)
+        answer_click(
+            service, notifier, body, service.snooze(who_clicked(body), _item_id(body), choice)
+        )
 
     return snooze
 
@@ -148,7 +158,7 @@ def open_more_time(service: Service) -> Callable[..., None]:
         item = service.repo.get_item(who_clicked(body).team_id, _item_id(body))
         if item is None:
             return
-        meta = json.dumps({"item": item.id, **where(body), "home": home.from_home(body)})
+        meta = form_meta(body, item.id)
         client.views_open(
             trigger_id=body["trigger_id"], view=more_time_modal(item.id, item.what, meta)
         )
@@ -157,7 +167,7 @@ def open_more_time(service: Service) -> Callable[..., None]:
 
 
 def open_hand_off(body: dict[str, Any], client: WebClient) -> None:
-    meta = json.dumps({"item": _item_id(body), **where(body)})
+    meta = form_meta(body, _item_id(body))
     client.views_open(trigger_id=body["trigger_id"], view=hand_off_modal(_item_id(body), meta))
 
 
@@ -166,14 +176,12 @@ def more_time_modal(item_id: int, what: str, meta: str) -> dict[str, Any]:
         f"Quick update on {what}: we need a little more time to get it right. "
         "You'll have it by the new time below. Thanks for your patience!"
     )
-    return {
-        "type": "modal",
-        "callback_id": MORE_TIME_VIEW,
-        "title": {"type": "plain_text", "text": f"More time for #{item_id}"[:24]},
-        "submit": {"type": "plain_text", "text": "Move and tell"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "private_metadata": meta,
-        "blocks": [
+    return modal(
+        MORE_TIME_VIEW,
+        f"More time for #{item_id}",
+        "Move and tell",
+        meta,
+        [
             {
                 "type": "input",
                 "block_id": "when",
@@ -216,18 +224,16 @@ def more_time_modal(item_id: int, what: str, meta: str) -> dict[str, Any]:
                 },
             },
         ],
-    }
+    )
 
 
 def hand_off_modal(item_id: int, meta: str) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "callback_id": HAND_OFF_VIEW,
-        "title": {"type": "plain_text", "text": f"Hand off #{item_id}"[:24]},
-        "submit": {"type": "plain_text", "text": "Hand off"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "private_metadata": meta,
-        "blocks": [
+    return modal(
+        HAND_OFF_VIEW,
+        f"Hand off #{item_id}",
+        "Hand off",
+        meta,
+        [
             {
                 "type": "input",
                 "block_id": "to",
@@ -235,20 +241,16 @@ def hand_off_modal(item_id: int, meta: str) -> dict[str, Any]:
                 "element": {"type": "users_select", "action_id": "value"},
             }
         ],
-    }
-
-
-def _view_values(view: dict[str, Any], block: str) -> dict[str, Any]:
-    return view["state"]["values"].get(block, {}).get("value", {})
+    )
 
 
 def new_deadline(view: dict[str, Any]) -> str:
     """The typed deadline, or the pickers' date and time as text the same reader takes."""
-    typed = (_view_values(view, "when").get("value") or "").strip()
+    typed = (submitted(view, "when").get("value") or "").strip()
     if typed:
         return typed
-    day = _view_values(view, "date").get("selected_date")
-    at = _view_values(view, "time").get("selected_time")
+    day = submitted(view, "date").get("selected_date")
+    at = submitted(view, "time").get("selected_time")
     if not day:
         return ""
     return f"{day} {at}" if at else day
@@ -279,24 +281,28 @@ def apply_more_time(service: Service, notifier: SlackNotifier) -> Callable[..., 
             who,
             int(meta["item"]),
             new_deadline(view),
-            escape(_view_values(view, "note").get("value") or "") or None,
+            escape(submitted(view, "note").get("value") or "") or None,
         )
-        if meta.get("home"):  # asked from the Home tab: say what was done there
-            home.show_on_home(service, who, _summary(result))
-            return
-        _after_modal(notifier, who, meta, result)
+        answer_form(service, notifier, who, meta, result)
 
     return apply
 
 
+def ack_people(ack: Any, service: Service, team_id: str, block: str, users: Iterable[str]) -> None:
+    """Ack a form, or refuse it under `block` for the first of `users` who can't be picked
+    (a bot, a deactivated account, nobody)."""
+    for user in users:
+        problem = service.check_person(team_id, user)
+        if problem:
+            ack(response_action="errors", errors={block: problem})
+            return
+    ack()
+
+
 def check_hand_off(service: Service) -> Callable[..., None]:
     def check(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
-        to = _view_values(view, "to").get("selected_user") or ""
-        problem = service.check_person(who_clicked(body).team_id, to)
-        if problem:
-            ack(response_action="errors", errors={"to": problem})
-        else:
-            ack()
+        to = submitted(view, "to").get("selected_user") or ""
+        ack_people(ack, service, who_clicked(body).team_id, "to", [to])
 
     return check
 
@@ -305,16 +311,24 @@ def apply_hand_off(service: Service, notifier: SlackNotifier) -> Callable[..., N
     def apply(body: dict[str, Any], view: dict[str, Any]) -> None:
         meta = json.loads(view["private_metadata"])
         who = who_clicked(body)
-        to = _view_values(view, "to").get("selected_user") or ""
-        _after_modal(notifier, who, meta, service.hand_off(who, int(meta["item"]), to))
+        to = submitted(view, "to").get("selected_user") or ""
+        answer_form(service, notifier, who, meta, service.hand_off(who, int(meta["item"]), to))
 
     return apply
 
 
-def _after_modal(
-    notifier: SlackNotifier, who: Invocation, meta: dict[str, Any], result: Result
+def answer_form(
+    service: Service,
+    notifier: SlackNotifier,
+    who: Invocation,
+    meta: dict[str, Any],
+    result: Result,
 ) -> None:
-    """Update the nudge the modal came from; tell the person privately if it failed."""
+    """Show what a form did where it was opened from: on the Home tab, or on the nudge
+    (updated in place; the person is told privately if that fails)."""
+    if meta.get("home"):  # opened from the Home tab: say what was done there
+        home.show_on_home(service, who, _summary(result))
+        return
     if isinstance(result, Problem | AlreadyClosed):
         notifier.client.chat_postMessage(channel=who.user_id, **blocks.render(result))
         return

@@ -19,17 +19,17 @@ from slack_sdk.errors import SlackApiError
 
 from bot.service import Service
 from bot.slack import blocks, nudges
-from bot.slack.client import respond
-from bot.slack.listeners import home
 from bot.slack.listeners.actions import (
-    _after_modal,
     _item_id,
-    _summary,
+    ack_people,
+    answer_click,
+    answer_form,
+    form_meta,
     on_done,
-    where,
     who_clicked,
 )
 from bot.slack.listeners.commands import ack_now
+from bot.slack.modals import modal, submitted
 from bot.slack.notifier import SlackNotifier
 from bot.store.models import Item
 
@@ -47,16 +47,13 @@ def open_who_helped(service: Service, notifier: SlackNotifier) -> Callable[..., 
         item_id = _item_id(body)
         refusal = service.may_change(who, item_id, "close")
         if refusal is not None:  # a stranger or a stale button: say so, open nothing
-            if home.from_home(body):  # no response_url from the Home tab: say it there
-                home.show_on_home(service, who, _summary(refusal))
-                return
-            respond(body.get("response_url"), blocks.render(refusal))
+            answer_click(service, notifier, body, refusal)
             return
         item = service.repo.get_item(who.team_id, item_id)
         if item is None or item.kind != "promise" or not item.channel_id:
             close_now(body)  # no public thank-you, so nobody to credit: close on the click
             return
-        meta = json.dumps({"item": item.id, **where(body), "home": home.from_home(body)})
+        meta = form_meta(body, item.id)
         try:
             client.views_open(trigger_id=body["trigger_id"], view=who_helped_modal(item, meta))
         except SlackApiError as e:  # e.g. the trigger expired under load: close anyway
@@ -74,14 +71,12 @@ def who_helped_modal(item: Item, meta: str) -> dict[str, Any]:
         f"I'll thank <@{item.owner_id}> in <#{item.channel_id}>. Did anyone help? "
         "Add them to be thanked by name too, or just press *Close and thank*."
     )
-    return {
-        "type": "modal",
-        "callback_id": DONE_VIEW,
-        "title": {"type": "plain_text", "text": f"Close #{item.id}"[:24]},
-        "submit": {"type": "plain_text", "text": "Close and thank"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "private_metadata": meta,
-        "blocks": [
+    return modal(
+        DONE_VIEW,
+        f"Close #{item.id}",
+        "Close and thank",
+        meta,
+        [
             blocks._section(intro),
             {
                 "type": "input",
@@ -96,25 +91,18 @@ def who_helped_modal(item: Item, meta: str) -> dict[str, Any]:
                 },
             },
         ],
-    }
+    )
 
 
 def helpers_of(view: dict[str, Any]) -> tuple[str, ...]:
-    picked = view["state"]["values"].get("helpers", {}).get("value", {})
-    return tuple(dict.fromkeys(picked.get("selected_users") or []))
+    return tuple(dict.fromkeys(submitted(view, "helpers").get("selected_users") or []))
 
 
 def check_helpers(service: Service) -> Callable[..., None]:
     """Refuse bots and deactivated accounts under the field, before anything closes."""
 
     def check(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
-        team = who_clicked(body).team_id
-        for user in helpers_of(view):
-            problem = service.check_person(team, user)
-            if problem:
-                ack(response_action="errors", errors={"helpers": problem})
-                return
-        ack()
+        ack_people(ack, service, who_clicked(body).team_id, "helpers", helpers_of(view))
 
     return check
 
@@ -123,11 +111,9 @@ def apply_done(service: Service, notifier: SlackNotifier) -> Callable[..., None]
     def apply(body: dict[str, Any], view: dict[str, Any]) -> None:
         meta = json.loads(view["private_metadata"])
         who = who_clicked(body)
-        result = service.close(who, int(meta["item"]), helpers_of(view))
-        if meta.get("home"):  # closed from the Home tab: say what was done there
-            home.show_on_home(service, who, _summary(result))
-            return
-        _after_modal(notifier, who, meta, result)
+        answer_form(
+            service, notifier, who, meta, service.close(who, int(meta["item"]), helpers_of(view))
+        )
 
     return apply
 

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 
 from bot.inbox import ChannelMessage, Inbox
 from bot.service import Invocation, Problem
-from bot.slack import blocks
+from bot.slack import blocks, modals
 from bot.slack.listeners.commands import ack_now
 
 TRACK_VIEW = "track_message"
@@ -37,14 +37,12 @@ def open_track_form(inbox: Inbox) -> Callable[..., None]:
 
 
 def track_modal(owner: str, meta: str) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "callback_id": TRACK_VIEW,
-        "title": {"type": "plain_text", "text": "Track client message"},
-        "submit": {"type": "plain_text", "text": "Track"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "private_metadata": meta,
-        "blocks": [
+    return modals.modal(
+        TRACK_VIEW,
+        "Track client message",
+        "Track",
+        meta,
+        [
             {
                 "type": "input",
                 "block_id": "owner",
@@ -63,11 +61,7 @@ def track_modal(owner: str, meta: str) -> dict[str, Any]:
                 },
             },
         ],
-    }
-
-
-def _value(view: dict[str, Any], block: str) -> dict[str, Any]:
-    return view["state"]["values"].get(block, {}).get("value", {})
+    )
 
 
 def track_submitted(inbox: Inbox) -> Callable[..., None]:
@@ -85,8 +79,8 @@ def track_submitted(inbox: Inbox) -> Callable[..., None]:
             meta.get("text") or "",
             thread_ts=meta.get("thread_ts"),
         )
-        owner = _value(view, "owner").get("selected_user") or ""
-        when = (_value(view, "when").get("value") or "").strip() or None
+        owner = modals.submitted(view, "owner").get("selected_user") or ""
+        when = (modals.submitted(view, "when").get("value") or "").strip() or None
         result = inbox.track(who, message, owner, when)
         if isinstance(result, Problem):
             field = "owner" if "owner" in result.example.lower() else "when"

@@ -15,23 +15,19 @@ from slack_sdk.errors import SlackApiError
 
 from bot.service import FormErrors, FormInput, Invocation, Problem, Service, SettingsSaved
 from bot.slack import blocks, settings_modal
+from bot.slack.modals import submitted
 
 log = logging.getLogger(__name__)
 
 
-def _value(values: dict[str, Any], block: str) -> dict[str, Any]:
-    return values.get(block, {}).get("value", {})
-
-
 def read_form(view: dict[str, Any]) -> FormInput:
-    values = view["state"]["values"]
-    picked_time = _value(values, "time").get("selected_time")
+    picked_time = submitted(view, "time").get("selected_time")
     meta = json.loads(view.get("private_metadata") or "{}")
     return FormInput(
-        owner_id=_value(values, "owner").get("selected_user") or "",
-        what=_value(values, "what").get("value") or "",
-        client=_value(values, "client").get("value"),
-        day=date.fromisoformat(_value(values, "date")["selected_date"]),
+        owner_id=submitted(view, "owner").get("selected_user") or "",
+        what=submitted(view, "what").get("value") or "",
+        client=submitted(view, "client").get("value"),
+        day=date.fromisoformat(submitted(view, "date")["selected_date"]),
         at=time.fromisoformat(picked_time) if picked_time else None,
         channel_id=meta.get("channel"),
     )
