@@ -20,7 +20,7 @@ from bot.core.sla import reply_due
 from bot.core.when import WhenError, parse_when
 from bot.ports import ChannelInfo, Directory, DirectoryUnavailable, NotifyError, NudgeView
 from bot.service import Created, Invocation, Problem, Service
-from bot.store.models import Item
+from bot.store.models import ClientChannel, Item
 from bot.store.outbox import Want
 from bot.store.repo import Repo
 
@@ -48,6 +48,7 @@ class ChannelMessage:
     bot: bool = False
     edited_ts: str | None = None  # message_changed: the edited message's ts
     deleted_ts: str | None = None  # message_deleted: the deleted message's ts
+    event_id: str | None = None  # Slack's, to recognise its retries
 
 
 @dataclass(frozen=True)
@@ -84,21 +85,28 @@ class Inbox:
         self.channels = channels
         self.service = service
         self.clock = clock
-        self._watched: dict[str, tuple[float, frozenset[str]]] = {}
+        self._watched: dict[str, tuple[float, dict[str, ClientChannel]]] = {}
         self._lock = threading.Lock()
+        # The minute of the client message each channel's quiet nudge was last planned from.
+        self._quiet_known: dict[tuple[str, str], datetime] = {}
 
     def is_watched(self, team_id: str, channel_id: str) -> bool:
-        """From memory, refreshed every WATCHED_TTL seconds (other replicas' changes arrive
-        within that): every message event in the workspace asks this before anything else."""
+        """Every message event in the workspace asks this before anything else."""
+        return self.watched(team_id, channel_id) is not None
+
+    def watched(self, team_id: str, channel_id: str) -> ClientChannel | None:
+        """The channel as watched (name, owner, clients), from memory: a workspace's watched
+        channels are read every WATCHED_TTL seconds (so other replicas' changes arrive within
+        that) and at once after a watch or unwatch here. Not for `last_client_at`."""
         now = time.monotonic()
         with self._lock:
             hit = self._watched.get(team_id)
         if hit is None or hit[0] < now:
-            channels = frozenset(c.channel_id for c in self.repo.channels.all_watched(team_id))
+            channels = {c.channel_id: c for c in self.repo.channels.all_watched(team_id)}
             hit = (now + WATCHED_TTL, channels)
             with self._lock:
                 self._watched[team_id] = hit
-        return channel_id in hit[1]
+        return hit[1].get(channel_id)
 
     def _forget_watched(self, team_id: str) -> None:
         with self._lock:
@@ -149,9 +157,14 @@ class Inbox:
 
     def on_message(self, m: ChannelMessage) -> str:
         """Apply one message event; returns what happened (for logs and tests)."""
-        channel = self.repo.channels.watched(m.team_id, m.channel_id)
+        channel = self.watched(m.team_id, m.channel_id)
         if channel is None:
             return "unwatched"
+        written = not (m.deleted_ts or m.edited_ts or m.bot) and m.subtype in HUMAN_SUBTYPES
+        if written and m.user and self._is_client(m, channel.clients):
+            return self._client_wrote(m, channel)  # its event ID is checked in there
+        if m.event_id and not self.repo.mark_event_seen(m.team_id, m.event_id, self.clock.now()):
+            return "duplicate"  # Slack's retry (Socket Mode drops the retry marker)
         if m.deleted_ts:
             item = self.repo.channels.by_message(m.team_id, m.channel_id, m.deleted_ts)
             if item is not None and item.status == "open":
@@ -164,15 +177,8 @@ class Inbox:
                 m.team_id, m.channel_id, m.edited_ts, m.text[:MAX_TEXT]
             )
             return "edited" if changed else "ignored"
-        if m.bot or m.subtype not in HUMAN_SUBTYPES or not m.user:
+        if not written or not m.user:
             return "ignored"
-        if self._is_client(m, channel.clients):
-            for item in self.repo.channels.waiting_in(m.team_id, m.channel_id, m.thread_ts):
-                self.service.resume(item)  # the client wrote again: their turn is over
-            outcome = self._client_wrote(m, channel.owner_id, channel.name)
-            self.repo.channels.heard_from_client(m.team_id, m.channel_id, _when(m.ts))
-            self.plan_quiet(m.team_id, m.channel_id)
-            return outcome
         closed = self.repo.channels.replied(
             m.team_id, m.channel_id, m.thread_ts, m.ts, m.user, self.clock.now()
         )
@@ -182,17 +188,27 @@ class Inbox:
 
     def plan_quiet(self, team_id: str, channel_id: str) -> None:
         """One quiet-client nudge per quiet spell: `PROMISE_QUIET_AFTER` working days after
-        the client last wrote (or since watching began)."""
+        the client last wrote (or since watching began), to the minute: the spell's key is
+        that minute, so a busy channel re-plans it at most once a minute."""
         channel = self.repo.channels.watched(team_id, channel_id)
         if channel is None:
             return
-        last = channel.last_client_at or channel.created_at
+        last = _minute(channel.last_client_at or channel.created_at)
         cal = self.service.calendar_for(team_id, channel.owner_id)
         at = quiet_at(last, cal, self.service.workspace(team_id).quiet_after)
         key = f"quiet:{channel_id}:{last.isoformat()}"
         now = self.clock.now()
         self.repo.outbox.ensure(team_id, Want(channel.owner_id, Kind.QUIET, key, at), now)
         self.repo.outbox.cancel_others(team_id, f"quiet:{channel_id}:", keep=key)
+        self._quiet_known[(team_id, channel_id)] = last
+
+    def _heard_from_client(self, team_id: str, channel_id: str, at: datetime) -> None:
+        """After a client message is stored: re-plan the quiet nudge when its minute is later
+        than the one this process last planned from (the channel's last message only moves
+        forward, so an earlier minute, an out-of-order event, changes nothing)."""
+        known = self._quiet_known.get((team_id, channel_id))
+        if known is None or _minute(at) > known:
+            self.plan_quiet(team_id, channel_id)
 
     def quiet_view(self, team_id: str, nudge_id: int, key: str) -> NudgeView | str:
         """What a due quiet-client nudge says, or why it no longer should be sent."""
@@ -201,8 +217,8 @@ class Inbox:
         if channel is None:
             return "the channel is no longer watched"
         last = channel.last_client_at or channel.created_at
-        if last.isoformat() != since:
-            return "the client wrote since"
+        if since not in (_minute(last).isoformat(), last.isoformat()):  # (or planned before
+            return "the client wrote since"  # keys were to the minute)
         return NudgeView(
             nudge_id, Kind.QUIET, channel_id=channel_id, client=channel.name, quiet_since=last
         )
@@ -277,25 +293,19 @@ class Inbox:
             return False
         return bool(person and person.external)
 
-    def _client_wrote(self, m: ChannelMessage, owner: str, client_name: str) -> str:
-        if self.repo.channels.by_message(m.team_id, m.channel_id, m.ts) is not None:
-            return "duplicate"  # the same message again (a retry under a new event_id)
+    def _client_wrote(self, m: ChannelMessage, channel: ClientChannel) -> str:
+        """Record a client's message (or fold it into the item it continues) and its nudges in
+        one transaction; then resume what was waiting on them and re-plan the quiet nudge."""
         at = _when(m.ts)
-        text = m.text.strip()[:MAX_TEXT] or "(a message without text)"
-        target = self.repo.channels.fold_target(
-            m.team_id, m.channel_id, m.user or "", m.thread_ts, at, FOLD_WINDOW
-        )
-        if target is not None:
-            self.repo.channels.append_text(m.team_id, target.id, text)
-            return "folded"
+        owner = channel.owner_id
         cal = self.service.calendar_for(m.team_id, owner)
         d = self.service.workspace(m.team_id)
         item = Item(
             team_id=m.team_id,
             kind="reply",
             status="open",
-            what=text,
-            client=client_name,
+            what=m.text.strip()[:MAX_TEXT] or "(a message without text)",
+            client=channel.name,
             owner_id=owner,
             creator_id=m.user or "",
             channel_id=m.channel_id,
@@ -308,11 +318,29 @@ class Inbox:
             client_user_id=m.user,
         )
         item.original_due_at = item.due_at
-        stored = self.repo.channels.record_message(item, self.clock.now())
-        if stored is None:
-            return "duplicate"
-        self.service.replan(stored)
-        return "recorded"
+        now = self.clock.now()
+        done = self.repo.channels.client_wrote(
+            item,
+            thread_ts=m.thread_ts,
+            event_id=m.event_id,
+            window=FOLD_WINDOW,
+            plan=self.service.planner(m.team_id, owner, now),
+            now=now,
+        )
+        if done.outcome == "duplicate":
+            return done.outcome  # a retry, under the same event ID or a new one
+        for item_id in done.waiting:  # the client wrote again: their turn is over
+            waiting = self.repo.get_item(m.team_id, item_id)
+            if waiting is not None:
+                self.service.resume(waiting)
+        if done.item is not None:
+            self.service.replan(done.item, stored=True)
+        self._heard_from_client(m.team_id, m.channel_id, at)
+        return done.outcome
+
+
+def _minute(at: datetime) -> datetime:
+    return at.replace(second=0, microsecond=0)
 
 
 def _when(ts: str) -> datetime:

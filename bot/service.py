@@ -8,6 +8,7 @@ them into messages.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -623,35 +624,46 @@ class Service:
             eod_cutoff=d.eod_cutoff,
         )
 
-    def replan(self, item: Item) -> None:
-        """Queue the nudges the item should get from now on; cancel the ones it no longer should."""
+    def replan(self, item: Item, *, stored: bool = False) -> None:
+        """Queue the nudges the item should get from now on; cancel the ones it no longer should.
+
+        `stored`: the item is new and its nudges were stored with it, in the same transaction
+        (a client message: see `planner`); what else follows a change still runs.
+        """
         if self.home is not None:
             self.home.changed(item.team_id, item.owner_id)  # O(1): re-published later
-        now = self.clock.now()
-        lead = self.workspace(item.team_id).lead
-        state = ItemState(
-            kind=item.kind,
-            status=item.status,
-            owner_id=item.owner_id,
-            due_at=item.due_at,
-            created_at=item.created_at,
-            closed_at=item.closed_at,
-            snoozed_until=item.snoozed_until,
-            waiting=item.waiting_since is not None,
-            waiting_until=item.waiting_until,
-        )
-        planned = plan_item(
-            state,
-            self.policy(item.team_id),
-            now,
-            self.calendar_for(item.team_id, item.owner_id),
-            lead,
-            self.calendar_for(item.team_id, lead) if lead else None,
-        )
-        wants = [Want(p.recipient, p.kind, f"{item.id}:{p.reason}", p.at) for p in planned]
-        self.repo.outbox.replan(item.team_id, item.id, wants, now)
+        if not stored:
+            now = self.clock.now()
+            wants = self.planner(item.team_id, item.owner_id, now)(item)
+            self.repo.outbox.replan(item.team_id, item.id, wants, now)
         if item.status == "open":
             self.ensure_eod(item.team_id, item.owner_id)
+
+    def planner(self, team_id: str, owner_id: str, now: datetime) -> Callable[[Item], list[Want]]:
+        """The nudges an item owned by `owner_id` should get from now on, as a function of the
+        item. The settings and calendars are looked up first, so the function does no I/O: it
+        may run inside the transaction that stores the item (keys are `{item.id}:{reason}`)."""
+        lead = self.workspace(team_id).lead
+        policy = self.policy(team_id)
+        owner_cal = self.calendar_for(team_id, owner_id)
+        lead_cal = self.calendar_for(team_id, lead) if lead else None
+
+        def plan(item: Item) -> list[Want]:
+            state = ItemState(
+                kind=item.kind,
+                status=item.status,
+                owner_id=item.owner_id,
+                due_at=item.due_at,
+                created_at=item.created_at,
+                closed_at=item.closed_at,
+                snoozed_until=item.snoozed_until,
+                waiting=item.waiting_since is not None,
+                waiting_until=item.waiting_until,
+            )
+            planned = plan_item(state, policy, now, owner_cal, lead, lead_cal)
+            return [Want(p.recipient, p.kind, f"{item.id}:{p.reason}", p.at) for p in planned]
+
+        return plan
 
     def ensure_eod(self, team_id: str, user_id: str, *, catch_up: bool = False) -> None:
         """Keep the person's next end-of-day DM queued while they own open items.

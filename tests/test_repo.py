@@ -6,9 +6,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import func, inspect, select, text
 
 from bot.store.db import make_engine, migrate
+from bot.store.models import ClientChannel, Item, ItemEvent, Nudge, SeenEvent
+from bot.store.outbox import Want
 from bot.store.repo import NewItem, Repo
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
@@ -120,3 +122,99 @@ def test_claiming_respects_its_limit_on_a_fresh_table(repo: Repo) -> None:
     assert len(first) == 20 and len(second) == 30
     assert not {n.id for n in first} & {n.id for n in second}
     assert repo.outbox.claim_due(NOW, NOW + timedelta(minutes=5), "c") == []
+
+
+def _client_message(ts: str, thread: str | None = None, text: str = "hello?", **kw):  # type: ignore[no-untyped-def]
+    at = datetime.fromtimestamp(float(ts), UTC)
+    return Item(
+        team_id="T1",
+        kind="reply",
+        status="open",
+        what=text,
+        client="Acme",
+        owner_id="U1",
+        creator_id=kw.get("client", "UC"),
+        channel_id="C1",
+        due_at=at + timedelta(hours=4),
+        original_due_at=at + timedelta(hours=4),
+        created_at=at,
+        moved_in_advance=0,
+        moved_late=0,
+        message_ts=ts,
+        thread_ts=thread,
+        client_user_id=kw.get("client", "UC"),
+    )
+
+
+def test_a_client_message_is_recorded_with_its_nudges_in_one_go(repo: Repo) -> None:
+    """Seen event, duplicate check, fold check, item, its nudges, the channel's last client
+    message: one transaction, and retries (same event ID, or same ts) change nothing."""
+    repo.channels.watch("T1", "C1", "Acme", "U1", [], NOW)
+
+    def plan(item):  # type: ignore[no-untyped-def]
+        return [Want("U1", "before", f"{item.id}:before", item.due_at - timedelta(hours=1))]
+
+    def wrote(item, event_id, thread=None):  # type: ignore[no-untyped-def]
+        return repo.channels.client_wrote(
+            item,
+            thread_ts=thread,
+            event_id=event_id,
+            window=timedelta(minutes=5),
+            plan=plan,
+            now=NOW,
+        )
+
+    ts = f"{int(NOW.timestamp())}.000100"
+    done = wrote(_client_message(ts, thread="1.000000"), "Ev1", thread="1.000000")
+    assert done.outcome == "recorded" and done.item is not None and done.waiting == ()
+    assert wrote(_client_message(ts), "Ev1").outcome == "duplicate"  # Slack's retry
+    assert wrote(_client_message(ts), "Ev2").outcome == "duplicate"  # same message, new ID
+    with repo.sessions() as s:
+        [item] = s.scalars(select(Item)).all()
+        assert item.id == done.item.id and [c.user_id for c in item.contributors] == ["U1"]
+        assert [(e.kind, e.actor_id) for e in s.scalars(select(ItemEvent))] == [("created", "UC")]
+        [nudge] = s.scalars(select(Nudge)).all()
+        assert (nudge.key, nudge.status, nudge.item_id) == (f"{item.id}:before", "queued", item.id)
+        assert nudge.due_at == item.due_at - timedelta(hours=1)
+        assert s.scalar(select(func.count()).select_from(SeenEvent)) == 2
+        channel = s.scalar(select(ClientChannel))
+        assert channel is not None and channel.last_client_at == item.created_at
+
+
+def test_client_messages_fold_and_find_what_waits_on_the_client(repo: Repo) -> None:
+    repo.channels.watch("T1", "C1", "Acme", "U1", [], NOW)
+    base = int(NOW.timestamp())
+
+    def wrote(ts, thread=None, text="hi", client="UC"):  # type: ignore[no-untyped-def]
+        return repo.channels.client_wrote(
+            _client_message(ts, thread, text, client=client),
+            thread_ts=thread,
+            event_id=None,
+            window=timedelta(minutes=5),
+            plan=lambda item: [],
+            now=NOW,
+        )
+
+    first = wrote(f"{base}.000001", text="one")
+    assert first.outcome == "recorded" and first.item is not None
+    assert wrote(f"{base + 60}.000000", text="two").outcome == "folded"  # moments later
+    assert wrote(f"{base + 61}.000000", client="UX").outcome == "recorded"  # another client
+    assert wrote(f"{base + 900}.000000", text="later").outcome == "recorded"  # a while later
+    # a reply in the first message's thread continues it, even an hour later
+    parent = f"{base}.000001"
+    assert wrote(f"{base + 3600}.000000", thread=parent, text="three").outcome == "folded"
+    assert repo.get_item("T1", first.item.id).what == "one\ntwo\nthree"  # type: ignore[union-attr]
+
+    repo.wait_item("T1", first.item.id, "U1", None, NOW)
+    in_thread = wrote(f"{base + 4000}.000000", thread=parent)
+    elsewhere = wrote(f"{base + 5000}.000000")
+    other_thread = wrote(f"{base + 6000}.000000", thread=f"{base + 5999}.000000")
+    assert in_thread.waiting == elsewhere.waiting == (first.item.id,)
+    assert other_thread.waiting == ()
+    # an event arriving late does not move the channel's last client message back
+    wrote(f"{base + 30}.000000", client="UY")
+    with repo.sessions() as s:
+        channel = s.scalar(select(ClientChannel))
+        assert channel is not None and channel.last_client_at == datetime.fromtimestamp(
+            base + 6000, UTC
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -391,3 +391,24 @@ def test_a_quiet_client_gets_one_reach_out_nudge_per_quiet_spell(watched: Bot) -
     settle(watched)
     queued = [n for n in nudges(watched) if n.kind == "quiet" and n.status == "queued"]
     assert len(queued) == 1 and queued[0].due_at > watched.clock.now()
+
+
+def test_a_busy_channel_re_plans_its_quiet_nudge_at_most_once_a_minute(watched: Bot) -> None:
+    from tests.e2e.test_nudges import nudges
+
+    for n in range(5):  # five messages within a minute: one quiet spell key, planned once
+        client_says(watched, f"question {n}", ts_at(START + timedelta(seconds=10 * n), n))
+    settle(watched, 1)
+    client_says(watched, "one more thing", ts_at(START + timedelta(minutes=2, seconds=7)))
+    settle(watched)
+    quiet = [(n.key, n.status) for n in nudges(watched) if n.kind == "quiet"]
+    assert quiet == [
+        ("quiet:C0CLIENT:2026-12-01T15:00:00+00:00", "cancelled"),
+        ("quiet:C0CLIENT:2026-12-01T15:02:00+00:00", "queued"),
+    ]
+    inbox = watched.runtime.service.inbox
+    for key in quiet[1][0], "quiet:C0CLIENT:2026-12-01T15:02:07+00:00":  # (keys used to be exact)
+        assert not isinstance(inbox.quiet_view("T0001", 1, key), str)
+    assert inbox.quiet_view("T0001", 1, "quiet:C0CLIENT:2026-12-01T15:00:00+00:00") == (
+        "the client wrote since"
+    )
