@@ -14,7 +14,8 @@ _MIGRATION_LOCK = 7_351_224_001
 
 
 def make_engine(url: str) -> Engine:
-    """An engine tuned per backend: WAL and a busy timeout on SQLite, pre-ping on PostgreSQL."""
+    """An engine tuned per backend: WAL and a busy timeout on SQLite; pre-ping and UTC
+    sessions on PostgreSQL."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
 
@@ -28,7 +29,15 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # Sessions in UTC: psycopg then returns datetime.timezone.utc datetimes, which compare
+    # and convert several times faster than a server zone's ZoneInfo (digests read 10,000s).
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        connect_args={"options": "-c timezone=UTC"},
+    )
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
