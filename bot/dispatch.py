@@ -4,6 +4,12 @@ Claim in one short transaction with a lease, send outside it, then mark. A row w
 ran out (its claimer crashed) is checked against the DM history before it is sent again,
 so a crash between send and mark does not produce a second DM. Nudges for one person that
 are due within a few minutes of each other go out as one DM.
+
+Per batch, the database is asked a few times, not a few times per nudge: one claim (the due
+rows and their recipients' others), then for every few people one lease renewal and one
+query each for the items and escalation times, and one transaction for several DMs' marks.
+DMs are posted one after another, in order, by a sender thread, while this thread builds
+the next ones and records the sent ones: Slack's answer time overlaps the database work.
 """
 
 from __future__ import annotations
@@ -11,16 +17,18 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 import uuid
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import defaultdict, deque
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.core.plan import Kind
 from bot.ports import EndOfDay, Messenger, NotifyError, NudgeView
 from bot.store.models import Item, Nudge
-from bot.store.outbox import Outbox
+from bot.store.outbox import Delivered, Outbox
 from bot.store.repo import Repo
 
 log = logging.getLogger(__name__)
@@ -30,6 +38,55 @@ COALESCE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 BACKLOG_SHOWN = 3
 DIGEST_KINDS = (Kind.DIGEST, Kind.WEEKLY)
+# Rows are renewed, and items read, for SLICE people at a time, just before their DMs, and
+# again when that is more than FRESH old (or a third of the lease): a DM is never built from
+# data older than that, nor sent on a lease that may have run out.
+SLICE = 50
+FRESH = timedelta(seconds=1)
+# DMs built ahead for the sender thread, at most; those sent are recorded several at once,
+# normally within RECORD_WITHIN seconds of going out.
+AHEAD = 8
+RECORD_WITHIN = 0.2
+
+
+@dataclass
+class _Ready:
+    """A few people's rows, just renewed, and what their DMs are built from."""
+
+    fresh_until: float  # time.monotonic()
+    people: set[tuple[str, str]]
+    held: set[int]  # nudge IDs this claim still holds
+    items: dict[tuple[str, int], Item] = field(default_factory=dict)
+    escalations: dict[tuple[str, int], datetime] = field(default_factory=dict)  # by item
+
+    def covers(self, team: str, user: str) -> bool:
+        return (team, user) in self.people and time.monotonic() < self.fresh_until
+
+
+@dataclass
+class _Dm:
+    """One person's DM on its way: built here, posted by the sender thread, then recorded."""
+
+    team: str
+    user: str
+    nudges: list[Nudge]
+    views: list[NudgeView]
+    eod: EndOfDay | None
+    tz: str
+    posted: Future[None] | None = None
+    where: tuple[str, str] | None = None  # (channel, ts) once sent
+    sent_at: datetime | None = None
+    error: Exception | None = None
+    finished: float = 0.0  # time.monotonic() when posted (or failed)
+
+
+def _overdue(dm: _Dm) -> bool:
+    """Posted (or failed) RECORD_WITHIN ago or more, and not recorded yet."""
+    return (
+        dm.posted is not None
+        and dm.posted.done()
+        and time.monotonic() - dm.finished >= RECORD_WITHIN
+    )
 
 
 @dataclass
@@ -69,40 +126,97 @@ class Dispatcher:
         result = TickResult()
         if self.digests is not None:
             self.digests.ensure_all()  # cheap once queued; never raises
-        while not self._stopping.is_set():
-            now = self.clock.now()
-            token = str(uuid.uuid4())
-            claimed = self.outbox.claim_due(now, now + self.lease, token, limit)
-            if not claimed:
-                return result
-            groups: dict[tuple[str, str], list[Nudge]] = defaultdict(list)
-            for n in claimed:
-                groups[(n.team_id, n.recipient_id)].append(n)
-            for (team, user), nudges in groups.items():
-                nudges += self.outbox.claim_recipient(
-                    team, user, now + COALESCE, now, now + self.lease, token
+        # One thread posts the DMs, one after another in order; meanwhile this one builds the
+        # next ones and records those sent.
+        with ThreadPoolExecutor(1, thread_name_prefix="dispatch-send") as sender:
+            while not self._stopping.is_set():
+                now = self.clock.now()
+                token = str(uuid.uuid4())
+                # The due rows and, with them, each person's others due within COALESCE.
+                claimed = self.outbox.claim_batch(
+                    now, now + COALESCE, now + self.lease, token, limit
                 )
+                if not claimed:
+                    break
+                self._dispatch(claimed, token, now, sender, result)
+        return result
+
+    def _dispatch(
+        self,
+        claimed: list[Nudge],
+        token: str,
+        now: datetime,
+        sender: ThreadPoolExecutor,
+        result: TickResult,
+    ) -> None:
+        """One claimed batch, person by person: each one's DM is built here, posted by the
+        sender thread, then recorded; all of them before this returns."""
+        groups: dict[tuple[str, str], list[Nudge]] = defaultdict(list)
+        for n in claimed:
+            groups[(n.team_id, n.recipient_id)].append(n)
+        people = list(groups)
+        ready: _Ready | None = None
+        posting: deque[_Dm] = deque()
+        try:
+            for i, (team, user) in enumerate(people):
                 # Working through a batch can outlast the lease (Slack slow or rate limiting):
-                # renew it per person just before sending, and drop rows another process
-                # took over meanwhile, or both would send them.
-                held = self.outbox.renew(
-                    [n.id for n in nudges], token, self.clock.now() + self.lease
-                )
-                nudges = [n for n in nudges if n.id in held]
+                # just before sending, renew the lease, drop rows another process took over
+                # meanwhile (or both would send them) and read the items afresh; for the next
+                # few people at once, again once that is FRESH old (and in _post, for a DM
+                # that waited that long for the ones before it).
+                if ready is None or not ready.covers(team, user):
+                    ready = self._prepare(people[i : i + SLICE], groups, token)
+                nudges = [n for n in groups[(team, user)] if n.id in ready.held]
                 if not nudges:
                     continue
                 try:
                     if self.digests is not None and nudges[0].kind in DIGEST_KINDS:
-                        # a channel's digests: `user` is the channel
+                        # A channel's digests (`user` is the channel), posted from here:
+                        # the DMs on their way first, so that one post goes out at a time.
+                        while posting:
+                            self._record(posting, token, now, result, waiting=0)
                         self.digests.deliver(team, user, nudges, token, now, result, self._retry)
-                    else:
-                        self._deliver(team, user, nudges, token, now, result)
+                        continue
+                    dm = self._build(team, user, nudges, token, now, result, ready)
                 except Exception:  # one failing person never blocks the others
                     log.exception("delivering nudges to %s failed", user)
                     for n in nudges:
                         self._retry(n, token, now, "internal_error", result)
+                    continue
+                if dm is not None:
+                    dm.posted = sender.submit(self._post, dm, token, ready.fresh_until)
+                    posting.append(dm)
+                    self._record(posting, token, now, result, waiting=AHEAD)
+        finally:
+            while posting:  # the batch in hand is finished, and recorded
+                self._record(posting, token, now, result, waiting=0)
 
-    def _deliver(
+    def _prepare(
+        self, people: list[tuple[str, str]], groups: dict[tuple[str, str], list[Nudge]], token: str
+    ) -> _Ready:
+        """Renew the lease on these people's rows and load what their DMs are built from:
+        one statement for the lease, one query (per team) for the items, one for the
+        escalation times heads-ups mention."""
+        nudges = [n for person in people for n in groups[person]]
+        fresh_for = min(FRESH, self.lease / 3).total_seconds()
+        held = self.outbox.renew([n.id for n in nudges], token, self.clock.now() + self.lease)
+        ready = _Ready(time.monotonic() + fresh_for, set(people), held)
+        item_ids: dict[str, set[int]] = defaultdict(set)
+        heads_up: dict[str, set[int]] = defaultdict(set)
+        for n in nudges:
+            if n.id in held and n.item_id is not None:
+                item_ids[n.team_id].add(n.item_id)
+                if n.kind == Kind.HEADS_UP:
+                    heads_up[n.team_id].add(n.item_id)
+        for team, ids in item_ids.items():
+            for item_id, item in self.repo.get_items(team, ids).items():
+                ready.items[(team, item_id)] = item
+        for team, ids in heads_up.items():
+            for item_id, at in self.outbox.first_queued(team, ids, Kind.ESCALATE).items():
+                ready.escalations[(team, item_id)] = at
+        return ready
+
+    def _build(
         self,
         team: str,
         user: str,
@@ -110,7 +224,10 @@ class Dispatcher:
         token: str,
         now: datetime,
         result: TickResult,
-    ) -> None:
+        ready: _Ready,
+    ) -> _Dm | None:
+        """A person's DM, from their nudges still worth sending (the others are settled
+        here: already sent before a crash, stale, or not a message); None if none is left."""
         views: list[NudgeView] = []
         eod: EndOfDay | None = None
         eod_nudges: list[Nudge] = []
@@ -120,7 +237,7 @@ class Dispatcher:
             if n.kind == Kind.EOD:
                 eod_nudges.append(n)
                 continue
-            item = self.repo.get_item(team, n.item_id) if n.item_id is not None else None
+            item = ready.items.get((team, n.item_id)) if n.item_id is not None else None
             if n.kind == Kind.COVERAGE:  # away coverage: what falls due while they're away
                 coverage = self.service.coverage.view(team, n)
                 if isinstance(coverage, str):
@@ -147,7 +264,10 @@ class Dispatcher:
                 self.outbox.mark_skipped(n.id, token, why_not)
                 result.skipped += 1
                 continue
-            views.append(NudgeView(n.id, n.kind, item, self._escalates_at(team, n, item)))
+            escalates_at = None
+            if n.kind == Kind.HEADS_UP and item is not None:
+                escalates_at = ready.escalations.get((team, item.id))
+            views.append(NudgeView(n.id, n.kind, item, escalates_at))
         for n in eod_nudges:
             why_not, content = self._end_of_day(team, user, n, now)
             if why_not:
@@ -158,23 +278,73 @@ class Dispatcher:
                 views.append(NudgeView(n.id, n.kind))
             self.service.ensure_eod(team, user, catch_up=why_not is not None)
         if not views:
-            return
+            return None
         tz = self.service.calendar_for(team, user).tz.key
+        return _Dm(team, user, nudges, views, eod, tz)
+
+    def _post(self, dm: _Dm, token: str, fresh_until: float) -> None:
+        """In the sender thread: post one DM, recording the outcome on it. A DM that waited
+        behind slow ones renews its lease first, and goes without rows no longer held."""
         try:
-            channel, ts = self.messenger.send_nudges(team, user, views, eod, tz)
-        except NotifyError as e:
-            for v in views:
-                n = next(x for x in nudges if x.id == v.nudge_id)
-                if e.transient:
-                    self._retry(n, token, now, e.reason, result)
-                else:
-                    log.warning("nudge %s to %s failed for good: %s", n.id, user, e.reason)
-                    self.outbox.mark_failed(n.id, token, e.reason)
-                    result.failed += 1
+            if time.monotonic() >= fresh_until:
+                ids = [v.nudge_id for v in dm.views]
+                held = self.outbox.renew(ids, token, self.clock.now() + self.lease)
+                dm.views = [v for v in dm.views if v.nudge_id in held]
+                if not any(v.kind == Kind.EOD for v in dm.views):
+                    dm.eod = None
+                if not dm.views:
+                    return
+            dm.where = self.messenger.send_nudges(dm.team, dm.user, dm.views, dm.eod, dm.tz)
+            dm.sent_at = self.clock.now()
+        except Exception as e:  # recorded by _record, in the dispatching thread
+            dm.error = e
+        finally:
+            dm.finished = time.monotonic()
+
+    def _record(
+        self, posting: deque[_Dm], token: str, now: datetime, result: TickResult, waiting: int
+    ) -> None:
+        """Record the DMs posted so far, several at once (the sent ones in one transaction):
+        once more than `waiting` are on their way (then wait for the oldest until half as
+        many are left), or once the oldest posted has waited RECORD_WITHIN to be recorded."""
+        full = len(posting) > waiting
+        if not full and not (posting and _overdue(posting[0])):
             return
-        for v in views:
-            self.outbox.mark_sent(v.nudge_id, token, self.clock.now(), channel, ts)
-            result.sent += 1
+        keep = waiting // 2 if full else len(posting)  # not full: take the posted ones only
+        done: list[_Dm] = []
+        while posting and (posting[0].posted.done() or len(posting) > keep):  # type: ignore[union-attr]
+            oldest = posting[0].posted
+            assert oldest is not None
+            if not oldest.done():
+                if done and _overdue(done[0]):
+                    break
+                wait([oldest], timeout=RECORD_WITHIN)
+                continue
+            done.append(posting.popleft())
+        sent: list[Delivered] = []
+        for dm in done:
+            if dm.where is not None and dm.sent_at is not None:
+                sent.append(Delivered([v.nudge_id for v in dm.views], *dm.where, dm.sent_at))
+                result.sent += len(dm.views)
+            elif dm.error is not None:
+                self._failed(dm, token, now, result)
+        if sent:
+            self.outbox.mark_sent_many(token, sent)
+
+    def _failed(self, dm: _Dm, token: str, now: datetime, result: TickResult) -> None:
+        e = dm.error
+        if not isinstance(e, NotifyError):
+            log.error("delivering nudges to %s failed", dm.user, exc_info=e)
+            e = NotifyError("internal_error", transient=True)
+        by_id = {n.id: n for n in dm.nudges}
+        for v in dm.views:
+            n = by_id[v.nudge_id]
+            if e.transient:
+                self._retry(n, token, now, e.reason, result)
+            else:
+                log.warning("nudge %s to %s failed for good: %s", n.id, dm.user, e.reason)
+                self.outbox.mark_failed(n.id, token, e.reason)
+                result.failed += 1
 
     def _already_sent(self, n: Nudge, token: str, now: datetime, result: TickResult) -> bool:
         """A previous attempt may have posted without hearing back (a crash, a timeout): did
@@ -206,14 +376,6 @@ class Dispatcher:
             return f"the item is {item.status}"
         if n.kind in (Kind.BEFORE, Kind.SNOOZED) and now >= item.due_at:
             return "the deadline passed before it could be sent"
-        return None
-
-    def _escalates_at(self, team: str, n: Nudge, item: Item | None) -> datetime | None:
-        if n.kind != Kind.HEADS_UP or item is None:
-            return None
-        for other in self.outbox.for_item(team, item.id):
-            if other.kind == Kind.ESCALATE and other.status == "queued":
-                return other.due_at
         return None
 
     def _end_of_day(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,6 +20,18 @@ SKIPPED = "skipped"
 CANCELLED = "cancelled"
 FINAL = (SENT, FAILED, SKIPPED)
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """A DM that went out: the nudges it carried, where it is (channel, ts), and when."""
+
+    ids: Sequence[int]
+    channel: str
+    ts: str
+    at: datetime
+
 
 @dataclass(frozen=True)
 class Want:
@@ -28,6 +41,34 @@ class Want:
     kind: str
     key: str
     at: datetime
+
+
+# The dispatcher's statements for every DM, built once (Core: no ORM bookkeeping per call).
+_NUDGES = Nudge.__table__.c
+_RENEW = (
+    update(Nudge.__table__)
+    .where(
+        _NUDGES.id.in_(bindparam("ids", expanding=True)),
+        _NUDGES.claim == bindparam("token"),
+        _NUDGES.status == QUEUED,
+    )
+    .values(next_at=bindparam("lease_until"))
+    .returning(_NUDGES.id)
+)
+_MARK_SENT = (
+    update(Nudge.__table__)
+    .where(
+        _NUDGES.id == bindparam("nudge_id"),
+        _NUDGES.claim == bindparam("token"),
+        _NUDGES.status == QUEUED,
+    )
+    .values(
+        status=SENT,
+        sent_at=bindparam("at"),
+        channel_id=bindparam("channel"),
+        message_ts=bindparam("ts"),
+    )
+)
 
 
 class Outbox:
@@ -127,60 +168,93 @@ class Outbox:
             ).all()
             return list(rows)
 
-    def claim_recipient(
-        self,
-        team_id: str,
-        recipient_id: str,
-        until: datetime,
-        now: datetime,
-        lease_until: datetime,
-        token: str,
+    def claim_batch(
+        self, now: datetime, until: datetime, lease_until: datetime, token: str, limit: int = 200
     ) -> list[Nudge]:
-        """Also claim a person's nudges due soon, so they arrive as one DM."""
-        return self._claim(
-            and_(
-                Nudge.team_id == team_id,
-                Nudge.recipient_id == recipient_id,
+        """Claim up to `limit` due rows, and with them their recipients' other rows due by
+        `until` (not leased by anyone, unless the lease ran out), so that each person's
+        nudges go out as one DM: `claim_due` and a `claim_recipient` per person, in one
+        transaction.
+
+        On PostgreSQL both SELECTs lock what they pick and skip rows another replica holds
+        (SKIP LOCKED), so replicas never wait on each other; on SQLite the conditional
+        UPDATE (still queued, due by `until`, and due now or unclaimed) is the guard.
+        """
+        with self.sessions.begin() as s:
+            due = s.execute(
+                select(Nudge.id, Nudge.team_id, Nudge.recipient_id)
+                .where(Nudge.status == QUEUED, Nudge.next_at <= now)
+                .order_by(Nudge.next_at)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            ).all()
+            if not due:
+                return []
+            people: dict[str, set[str]] = {}
+            for _, team_id, recipient_id in due:
+                people.setdefault(team_id, set()).add(recipient_id)
+            claimable = and_(
+                Nudge.status == QUEUED,
                 Nudge.next_at <= until,
                 # not leased by anyone (including us), unless the lease ran out
                 or_(Nudge.claim.is_(None), Nudge.next_at <= now),
-            ),
-            now,
-            lease_until,
-            token,
-        )
-
-    def _claim(self, where, now: datetime, lease_until: datetime, token: str) -> list[Nudge]:  # type: ignore[no-untyped-def]
-        with self.sessions.begin() as s:
-            rows = s.scalars(
-                update(Nudge)
-                .where(where, Nudge.status == QUEUED)
-                .values(next_at=lease_until, attempts=Nudge.attempts + 1, claim=token)
-                .returning(Nudge)
-                .execution_options(synchronize_session=False)
-            ).all()
-            return list(rows)
+            )
+            ids = {row.id for row in due}
+            for team_id, recipients in people.items():
+                for chunk in _chunks(sorted(recipients)):
+                    ids.update(
+                        s.scalars(
+                            select(Nudge.id)
+                            .where(
+                                Nudge.team_id == team_id,
+                                Nudge.recipient_id.in_(chunk),
+                                claimable,
+                            )
+                            .with_for_update(skip_locked=True)
+                        )
+                    )
+            claimed: list[Nudge] = []
+            for chunk in _chunks(sorted(ids)):
+                claimed += s.scalars(
+                    update(Nudge)
+                    .where(Nudge.id.in_(chunk), claimable)
+                    .values(next_at=lease_until, attempts=Nudge.attempts + 1, claim=token)
+                    .returning(Nudge)
+                    .execution_options(synchronize_session=False)
+                ).all()
+            return claimed
 
     def renew(self, ids: Sequence[int], token: str, lease_until: datetime) -> set[int]:
         """Extend the lease on rows this claim still holds; returns their ids. A row whose
         lease ran out may have been claimed by another process since: it is not ours."""
         if not ids:
             return set()
+        held: set[int] = set()
         with self.sessions.begin() as s:
-            return set(
-                s.scalars(
-                    update(Nudge)
-                    .where(Nudge.id.in_(ids), Nudge.claim == token, Nudge.status == QUEUED)
-                    .values(next_at=lease_until)
-                    .returning(Nudge.id)
-                    .execution_options(synchronize_session=False)
+            for chunk in _chunks(sorted(ids)):
+                held.update(
+                    s.scalars(_RENEW, {"ids": chunk, "token": token, "lease_until": lease_until})
                 )
-            )
+        return held
 
     def mark_sent(self, nudge_id: int, token: str, now: datetime, channel: str, ts: str) -> bool:
         return self._finish(
             nudge_id, token, status=SENT, sent_at=now, channel_id=channel, message_ts=ts
         )
+
+    def mark_sent_many(self, token: str, dms: Sequence[Delivered]) -> int:
+        """Record DMs that went out, each carrying one or more nudges: one UPDATE run for
+        every nudge (executemany), one transaction. Returns how many rows this claim still
+        held; a row another process took over meanwhile is left alone."""
+        params = [
+            {"nudge_id": i, "token": token, "at": dm.at, "channel": dm.channel, "ts": dm.ts}
+            for dm in dms
+            for i in dm.ids
+        ]
+        if not params:
+            return 0
+        with self.sessions.begin() as s:
+            return int(s.execute(_MARK_SENT, params).rowcount)  # type: ignore[attr-defined]
 
     def mark_skipped(self, nudge_id: int, token: str, reason: str) -> bool:
         return self._finish(nudge_id, token, status=SKIPPED, last_error=reason)
@@ -218,6 +292,25 @@ class Outbox:
                 )
             )
 
+    def first_queued(self, team_id: str, item_ids: Iterable[int], kind: str) -> dict[int, datetime]:
+        """Each item's earliest queued nudge of `kind` (e.g. when its lead is told), by item
+        ID: what `for_item` would say about many items, in one query."""
+        found: dict[int, datetime] = {}
+        with self.sessions() as s:
+            for chunk in _chunks(sorted(set(item_ids))):
+                rows = s.execute(
+                    select(Nudge.item_id, Nudge.due_at).where(
+                        Nudge.team_id == team_id,
+                        Nudge.item_id.in_(chunk),
+                        Nudge.kind == kind,
+                        Nudge.status == QUEUED,
+                    )
+                )
+                for item_id, at in rows:
+                    if item_id not in found or at < found[item_id]:
+                        found[item_id] = at
+        return found
+
     def sent_message(self, team_id: str, item_id: int, recipient_id: str) -> list[Nudge]:
         """Sent DMs about an item to a person, newest first (to update them in place)."""
         with self.sessions() as s:
@@ -248,3 +341,9 @@ def _new(team_id: str, item_id: int | None, want: Want, now: datetime) -> Nudge:
         attempts=0,
         created_at=now,
     )
+
+
+def _chunks(values: Sequence[T], size: int = 500) -> Iterator[list[T]]:
+    """IN lists of a bounded length (SQLite limits bound parameters per statement)."""
+    for start in range(0, len(values), size):
+        yield list(values[start : start + size])

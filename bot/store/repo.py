@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, raiseload, sessionmaker
 
 from bot.store.absences import Absences
 from bot.store.channels import Channels
@@ -73,6 +73,21 @@ class Repo:
     def get_item(self, team_id: str, item_id: int) -> Item | None:
         with self.sessions() as s:
             return s.scalar(select(Item).where(Item.team_id == team_id, Item.id == item_id))
+
+    def get_items(self, team_id: str, item_ids: Iterable[int]) -> dict[int, Item]:
+        """Many items at once, by ID (those that exist in the team): one query, where
+        `get_item` per ID would be one each. For reading their fields (the dispatcher's
+        DMs): their contributors are not loaded, and asking for them raises."""
+        ids = sorted(set(item_ids))
+        found: dict[int, Item] = {}
+        with self.sessions() as s:
+            for start in range(0, len(ids), 500):  # bounded IN lists
+                q = select(Item).where(
+                    Item.team_id == team_id, Item.id.in_(ids[start : start + 500])
+                )
+                for item in s.scalars(q.options(raiseload(Item.contributors))):
+                    found[item.id] = item
+        return found
 
     def open_items(
         self,

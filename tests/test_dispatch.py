@@ -1,0 +1,148 @@
+"""The dispatcher's pipeline with a recording messenger, on SQLite and PostgreSQL: DMs are
+posted one after another by a sender thread while the next ones are built; a DM that waited
+renews its lease and never goes out on rows another process took over; a crash in the
+sender settles only that person's nudges."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select, update
+
+import bot.dispatch
+from bot.clock import FrozenClock
+from bot.dispatch import Dispatcher
+from bot.ports import EndOfDay, NudgeView
+from bot.store.db import make_engine, migrate
+from bot.store.models import Nudge
+from bot.store.outbox import Want
+from bot.store.repo import NewItem, Repo
+
+NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+
+
+@dataclass
+class _Calendar:
+    tz: ZoneInfo
+
+
+class _Service:
+    """What the dispatcher asks the service for `before` nudges: a calendar."""
+
+    def calendar_for(self, team_id: str, user_id: str) -> _Calendar:
+        return _Calendar(ZoneInfo("UTC"))
+
+
+class Recorder:
+    """A Messenger that records each DM (who, which nudges, from which thread)."""
+
+    def __init__(self, during: Callable[[str], None] = lambda user: None) -> None:
+        self.sent: list[tuple[str, list[int]]] = []
+        self.threads: set[str] = set()
+        self.during = during
+
+    def send_nudges(
+        self, team_id: str, user_id: str, views: list[NudgeView], eod: EndOfDay | None, tz: str
+    ) -> tuple[str, str]:
+        self.threads.add(threading.current_thread().name)
+        self.during(user_id)
+        self.sent.append((user_id, [v.nudge_id for v in views]))
+        return f"D{user_id}", f"{len(self.sent)}.000100"
+
+    def find_sent(self, team_id: str, user_id: str, nudge_id: int, oldest: datetime) -> Any:
+        return None
+
+
+@pytest.fixture
+def repo(database_url: str) -> Iterator[Repo]:
+    engine = make_engine(database_url)
+    migrate(engine)
+    yield Repo(engine)
+    engine.dispose()
+
+
+def seed(repo: Repo, users: list[str], per_user: int = 1) -> dict[str, list[int]]:
+    """`before` nudges due a minute ago for open items due in two hours, by recipient."""
+    out: dict[str, list[int]] = {}
+    for user in users:
+        for k in range(per_user):
+            item = repo.create_item(
+                NewItem("T1", "promise", f"deck {k}", user, user, NOW + timedelta(hours=2)), NOW
+            )
+            want = Want(user, "before", f"{item.id}:before", NOW - timedelta(minutes=1))
+            assert repo.outbox.ensure("T1", want, NOW, item.id)
+            out.setdefault(user, []).extend(n.id for n in repo.outbox.for_item("T1", item.id))
+    return out
+
+
+def rows(repo: Repo) -> dict[int, Nudge]:
+    with repo.sessions() as s:
+        return {n.id: n for n in s.scalars(select(Nudge))}
+
+
+def dispatcher(repo: Repo, messenger: Recorder) -> Dispatcher:
+    return Dispatcher(repo, repo.outbox, messenger, _Service(), FrozenClock(NOW))
+
+
+def test_it_posts_from_one_thread_in_order_and_records_every_dm(repo: Repo) -> None:
+    users = [f"U{k:03d}" for k in range(40)]
+    seeded = seed(repo, users, per_user=3)
+    messenger = Recorder()
+
+    result = dispatcher(repo, messenger).tick(limit=50)
+
+    assert result.sent == 120 and (result.skipped, result.failed, result.retried) == (0, 0, 0)
+    assert len(messenger.threads) == 1 and "MainThread" not in messenger.threads
+    assert sorted(u for u, _ in messenger.sent) == users  # one DM each: coalesced
+    stored = rows(repo)
+    for number, (user, ids) in enumerate(messenger.sent, start=1):
+        assert sorted(ids) == sorted(seeded[user])
+        assert {(stored[i].status, stored[i].channel_id, stored[i].message_ts) for i in ids} == {
+            ("sent", f"D{user}", f"{number}.000100")
+        }
+
+
+def test_a_dm_that_waited_never_goes_out_on_rows_taken_over(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slack is slow on the first DM; meanwhile the lease on the others runs out (FRESH is
+    0 here, so every DM renews) and another process takes the second person's row."""
+    monkeypatch.setattr(bot.dispatch, "FRESH", timedelta(0))
+    seeded = seed(repo, ["U1", "U2", "U3"])
+
+    def take_over(user: str) -> None:
+        if user == "U1":
+            with repo.sessions.begin() as s:
+                s.execute(update(Nudge).where(Nudge.id.in_(seeded["U2"])).values(claim="other"))
+
+    messenger = Recorder(take_over)
+    result = dispatcher(repo, messenger).tick()
+
+    assert [u for u, _ in messenger.sent] == ["U1", "U3"]
+    assert result.sent == 2
+    [taken] = seeded["U2"]
+    assert (rows(repo)[taken].status, rows(repo)[taken].claim) == ("queued", "other")
+
+
+def test_a_crash_in_the_sender_retries_only_that_persons_nudges(repo: Repo) -> None:
+    seeded = seed(repo, ["U1", "U2", "U3"])
+
+    def crash(user: str) -> None:
+        if user == "U2":
+            raise RuntimeError("a bug while posting")
+
+    messenger = Recorder(crash)
+    result = dispatcher(repo, messenger).tick()
+
+    assert [u for u, _ in messenger.sent] == ["U1", "U3"]
+    assert (result.sent, result.retried) == (2, 1)
+    [failed] = seeded["U2"]
+    row = rows(repo)[failed]
+    assert (row.status, row.claim, row.last_error) == ("queued", None, "internal_error")
+    assert row.next_at > NOW  # backed off
