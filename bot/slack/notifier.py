@@ -58,15 +58,24 @@ class SlackNotifier:
     def handed_off(self, item: Item, previous_owner: str, actor_id: str) -> None:
         tz = self._tz(item.owner_id)
         message = nudges.handed_off_dm(item, previous_owner, actor_id, tz)
-        self._call("chat_postMessage", channel=self.dm_channel(item.owner_id), **message)
+        self._post_dm(item.owner_id, message)
 
     def send_nudges(
         self, team_id: str, user_id: str, views: list[NudgeView], eod: EndOfDay | None, tz: str
     ) -> tuple[str, str]:
         message = nudges.dm(views, eod, tz, self.clock.now(), self._permalinks(eod))
-        channel = self.dm_channel(user_id)
-        response = self._call("chat_postMessage", channel=channel, **message)
+        response = self._post_dm(user_id, message)
         return str(response["channel"]), str(response["ts"])
+
+    def _post_dm(self, user_id: str, message: dict[str, Any]) -> Any:
+        """Post in the app's DM with a person. Slack opens it when posting to the user ID, so
+        a first DM costs one call, not two (conversations.open); its ID is remembered."""
+        with self._lock:
+            channel = self._dm_channels.get(user_id, user_id)
+        response = self._call("chat_postMessage", channel=channel, **message)
+        with self._lock:
+            self._dm_channels[user_id] = str(response["channel"])
+        return response
 
     def _permalinks(self, eod: EndOfDay | None) -> dict[int, str]:
         """Links to the client messages owed a reply; a failed look-up just leaves one out."""
@@ -125,7 +134,8 @@ class SlackNotifier:
         self._call("chat_update", channel=channel, ts=ts, **message)
 
     def dm_channel(self, user_id: str) -> str:
-        """The app's DM with a person (conversations.open), remembered."""
+        """The app's DM channel ID with a person (conversations.open), remembered: reading
+        its history needs the ID (after a crash, to look for a DM that went out)."""
         with self._lock:
             known = self._dm_channels.get(user_id)
         if known:

@@ -8,6 +8,7 @@ from typing import Any
 from bot.store.models import Nudge
 from tests.e2e.conftest import NY
 from tests.e2e.harness import Bot, text_of, tick_at
+from tests.fakeslack import Call
 
 
 def nudges(bot: Bot) -> list[Nudge]:
@@ -23,6 +24,11 @@ def at(hour: int, minute: int = 0, day: int = 1) -> datetime:
 
 def dms(bot: Bot, user: str) -> list[dict[str, Any]]:
     return bot.fake.messages(bot.fake.dm_channel(user))
+
+
+def in_dm_with(call: Call, bot: Bot, user: str) -> bool:
+    """A post that landed in the app's DM with `user` (posted to their user ID or the DM's)."""
+    return bool(call.response and call.response.get("channel") == bot.fake.dm_channel(user))
 
 
 def click(
@@ -202,9 +208,7 @@ def test_handoff_tells_the_new_owner_with_context(bot: Bot) -> None:
     item_id = bot.items()[0].id
     answer = bot.command(f"handoff {item_id} <@U0HELPER|sam>")
     assert "now <@U0HELPER>'s" in text_of(answer)
-    [dm] = bot.fake.wait_for(
-        "chat.postMessage", where=lambda c: c.params["channel"] == bot.fake.dm_channel("U0HELPER")
-    )
+    [dm] = bot.fake.wait_for("chat.postMessage", where=lambda c: in_dm_with(c, bot, "U0HELPER"))
     assert "send the deck" in text_of(dm.params) and "<#C0CLIENT>" in text_of(dm.params)
     assert {n.recipient_id for n in nudges(bot) if n.status == "queued" and n.kind == "before"} == {
         "U0HELPER"
@@ -310,7 +314,7 @@ def test_the_scheduler_ticks_the_dispatcher(bot: Bot) -> None:
     try:
         bot.fake.wait_for(
             "chat.postMessage",
-            where=lambda c: c.params["channel"] == bot.fake.dm_channel("U0OWNER"),
+            where=lambda c: in_dm_with(c, bot, "U0OWNER"),
         )
     finally:
         scheduler.shutdown(wait=True)
