@@ -173,10 +173,13 @@ class Inbox:
                 return "cancelled"
             return "ignored"
         if m.edited_ts:
-            changed = self.repo.channels.edit_message(
+            owner = self.repo.channels.edit_message(
                 m.team_id, m.channel_id, m.edited_ts, m.text[:MAX_TEXT]
             )
-            return "edited" if changed else "ignored"
+            if owner is None:
+                return "ignored"
+            self._home_changed(m.team_id, owner)
+            return "edited"
         if not written or not m.user:
             return "ignored"
         closed = self.repo.channels.replied(
@@ -335,8 +338,14 @@ class Inbox:
                 self.service.resume(waiting)
         if done.item is not None:
             self.service.replan(done.item, stored=True)
+        if done.folded_into_owner is not None:  # its text grew: that owner's Home shows it
+            self._home_changed(m.team_id, done.folded_into_owner)
         self._heard_from_client(m.team_id, m.channel_id, at)
         return done.outcome
+
+    def _home_changed(self, team_id: str, owner_id: str) -> None:
+        if self.service.home is not None:
+            self.service.home.changed(team_id, owner_id)
 
 
 def _minute(at: datetime) -> datetime:

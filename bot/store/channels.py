@@ -32,6 +32,7 @@ class ClientWrote:
     outcome: str  # recorded | folded | duplicate
     item: Item | None = None  # the new reply-owed item, when recorded
     waiting: tuple[int, ...] = ()  # items here that were waiting on the client
+    folded_into_owner: str | None = None  # when folded: whose item it joined
 
 
 class Channels:
@@ -176,15 +177,15 @@ class Channels:
                     return ClientWrote("duplicate")  # committed by a replica since `_RECORDED`
                 waiting = tuple(r.id for r in rows if r.waiting_since is not None)
                 if continues:
-                    target = max(continues, key=lambda r: r.created_at).id
-                    conn.execute(_APPEND, {"target": target, "more": "\n" + item.what})
+                    target = max(continues, key=lambda r: r.created_at)
+                    conn.execute(_APPEND, {"target": target.id, "more": "\n" + item.what})
                 else:
                     self._insert(conn, item, plan, now)
                 conn.execute(_HEARD, {**key, "heard_at": item.created_at})
         except IntegrityError:
             return ClientWrote("duplicate")  # a replica recorded it (or its event) first
         if continues:
-            return ClientWrote("folded", waiting=waiting)
+            return ClientWrote("folded", waiting=waiting, folded_into_owner=target.owner_id)
         return ClientWrote("recorded", item, waiting)
 
     @staticmethod
@@ -255,16 +256,17 @@ class Channels:
                 )
             )
 
-    def edit_message(self, team_id: str, channel_id: str, ts: str, text: str) -> bool:
+    def edit_message(self, team_id: str, channel_id: str, ts: str, text: str) -> str | None:
+        """Take a client's edit; returns the owner of the item it changed, if any."""
         with self.sessions.begin() as s:
-            result = s.execute(
+            return s.scalar(
                 update(Item)
                 .where(
                     Item.team_id == team_id, Item.channel_id == channel_id, Item.message_ts == ts
                 )
                 .values(what=text[:2000])
+                .returning(Item.owner_id)
             )
-            return result.rowcount == 1  # type: ignore[attr-defined]
 
 
 def _open_replies(team_id: str, channel_id: str, thread_ts: str | None) -> Select[tuple[Item]]:
@@ -315,6 +317,7 @@ _RECORDED = select(_items.c.id).where(*_in_channel, _items.c.message_ts == bindp
 _open = (*_in_channel, _items.c.status == "open")
 _ROW = (
     _items.c.id,
+    _items.c.owner_id,
     _items.c.kind,
     _items.c.message_ts,
     _items.c.thread_ts,

@@ -412,3 +412,32 @@ def test_a_busy_channel_re_plans_its_quiet_nudge_at_most_once_a_minute(watched: 
     assert inbox.quiet_view("T0001", 1, "quiet:C0CLIENT:2026-12-01T15:00:00+00:00") == (
         "the client wrote since"
     )
+
+
+def test_a_folded_or_edited_client_message_refreshes_the_owners_home(watched: Bot) -> None:
+    from tests.e2e.test_home import open_home
+
+    open_home(watched, "U0OWNER")
+    asked = ts_at(START)
+    client_says(watched, "Can you send the deck?", asked)
+    settle(watched)
+    home = watched.runtime.service.home
+    assert home.flush() == 1
+    client_says(watched, "And the figures, please", ts_at(START + timedelta(minutes=1)))
+    [item] = settle(watched)
+    assert "And the figures, please" in item.what  # folded into the first
+    assert home.flush() == 1
+    assert "And the figures, please" in text_of(watched.fake.home_view("U0OWNER") or {})
+
+    send_event(
+        watched,
+        {
+            "type": "message",
+            "subtype": "message_changed",
+            "ts": ts_at(START, 7),
+            "message": {"type": "message", "user": CLIENT, "text": "the deck v2", "ts": asked},
+        },
+    )
+    settle(watched)
+    assert home.flush() == 1
+    assert "the deck v2" in text_of(watched.fake.home_view("U0OWNER") or {})
