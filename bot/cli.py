@@ -8,12 +8,15 @@ import logging
 import re
 import signal
 import sys
+from datetime import timedelta
 from typing import NoReturn
 
 from bot.config import ConfigError, Settings, load_settings
 
 log = logging.getLogger("bot")
 
+# Slack retries an event for about an hour; its ID is kept this long to catch late copies.
+SEEN_EVENTS_KEPT = timedelta(days=3)
 _SECRET = re.compile(r"\b(xox[abposr]|xapp)-[A-Za-z0-9-]+")
 _DB_PASSWORD = re.compile(r"(://[^:/@]+:)[^@]+@")
 
@@ -139,7 +142,11 @@ def _run(settings: Settings, *, http: bool, port: int | None, host: str) -> None
         )
     from bot.scheduler import start_ticking
 
-    scheduler = start_ticking(runtime.dispatcher, settings.defaults.tick)
+    scheduler = start_ticking(
+        runtime.dispatcher,
+        settings.defaults.tick,
+        housekeeping=lambda: runtime.repo.forget_events(runtime.clock.now() - SEEN_EVENTS_KEPT),
+    )
     runtime.service.home.start()  # re-publishes Home tabs after changes (stopped by close)
     try:
         server.run()

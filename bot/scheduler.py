@@ -1,9 +1,10 @@
-"""APScheduler provides only the tick; the schedule itself lives in the nudges table, so a
-restart loses nothing and replicas share one schedule."""
+"""APScheduler provides only the ticks (nudges, and hourly housekeeping); the schedule itself
+lives in the nudges table, so a restart loses nothing and replicas share one schedule."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -14,9 +15,24 @@ from bot.dispatch import Dispatcher
 log = logging.getLogger(__name__)
 
 
-def start_ticking(dispatcher: Dispatcher, every: timedelta) -> BackgroundScheduler:
-    """Run `dispatcher.tick` every `every`, never two at once, skipping missed runs."""
+HOUSEKEEPING = timedelta(hours=1)
+
+
+def start_ticking(
+    dispatcher: Dispatcher, every: timedelta, housekeeping: Callable[[], object] | None = None
+) -> BackgroundScheduler:
+    """Run `dispatcher.tick` every `every`, never two at once, skipping missed runs; and
+    `housekeeping` (clearing old records) every hour."""
     scheduler = BackgroundScheduler(timezone="UTC")
+    if housekeeping is not None:
+        scheduler.add_job(
+            _guarded,
+            IntervalTrigger(seconds=HOUSEKEEPING.total_seconds()),
+            args=[housekeeping],
+            id="housekeeping",
+            max_instances=1,
+            coalesce=True,
+        )
     scheduler.add_job(
         _tick,
         IntervalTrigger(seconds=every.total_seconds()),
@@ -52,3 +68,10 @@ def _tick(dispatcher: Dispatcher) -> None:
             result.retried,
             result.failed,
         )
+
+
+def _guarded(job: Callable[[], object]) -> None:
+    try:
+        job()
+    except Exception:
+        log.exception("housekeeping failed; it runs again in an hour")

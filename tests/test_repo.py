@@ -218,3 +218,12 @@ def test_client_messages_fold_and_find_what_waits_on_the_client(repo: Repo) -> N
         assert channel is not None and channel.last_client_at == datetime.fromtimestamp(
             base + 6000, UTC
         )
+
+
+def test_old_event_ids_are_forgotten_and_recent_ones_kept(repo: Repo) -> None:
+    now = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+    assert repo.mark_event_seen("T1", "Ev-old", now - timedelta(days=4))
+    assert repo.mark_event_seen("T1", "Ev-new", now - timedelta(hours=1))
+    assert repo.forget_events(now - timedelta(days=3)) == 1
+    assert repo.mark_event_seen("T1", "Ev-old", now)  # forgotten: would be taken again
+    assert not repo.mark_event_seen("T1", "Ev-new", now)  # still known: a retry

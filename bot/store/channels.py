@@ -145,6 +145,10 @@ class Channels:
                     conn.execute(
                         _SEEN, {"team_id": item.team_id, "event_id": event_id, "seen_at": now}
                     )
+                # The message itself, by (channel, ts): a copy under a new event ID stops
+                # here even when the first was folded into another item (no row of its own).
+                message = f"msg:{item.channel_id}:{item.message_ts}"
+                conn.execute(_SEEN, {"team_id": item.team_id, "event_id": message, "seen_at": now})
                 if conn.execute(_RECORDED, {**key, "ts": item.message_ts}).first() is not None:
                     return ClientWrote("duplicate")
                 # One look at the channel's open items for both: those waiting on the client

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, raiseload, sessionmaker
 
@@ -234,6 +234,17 @@ class Repo:
             s.add(_event(item, "client", "resumed", now, due_after=item.due_at))
             s.flush()
             return item
+
+    def forget_events(self, before: datetime) -> int:
+        """Drop event IDs seen before `before`: Slack retries an event for about an hour, so
+        older ones only make the table grow (a busy workspace sends thousands a day)."""
+        with self.sessions.begin() as s:
+            result = s.execute(
+                delete(SeenEvent)
+                .where(SeenEvent.seen_at < before)
+                .execution_options(synchronize_session=False)
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     def mark_event_seen(self, team_id: str, event_id: str, now: datetime) -> bool:
         """Record a Slack event ID; False when it was already recorded (a retry)."""

@@ -174,6 +174,19 @@ def test_retried_events_are_recorded_once(watched: Bot) -> None:
     assert len([i for i in watched.items() if i.kind == "reply"]) == 1
 
 
+def test_a_folded_message_delivered_again_under_a_new_event_id_is_not_folded_twice(
+    watched: Bot,
+) -> None:
+    client_says(watched, "one", ts_at(START))
+    settle(watched)
+    client_says(watched, "two", ts_at(START, 100))  # folds into "one": no row of its own
+    settle(watched)
+    body = {"type": "message", "user": CLIENT, "user_team": "T0ACME", "text": "two"}
+    send_event(watched, {**body, "ts": ts_at(START, 100)})  # the same message, a new event ID
+    [item] = settle(watched)
+    assert item.what == "one\ntwo"
+
+
 def test_consecutive_client_messages_fold_into_one_item(watched: Bot) -> None:
     client_says(watched, "one", ts_at(START))
     settle(watched, 1)
