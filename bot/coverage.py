@@ -145,6 +145,12 @@ class Coverage:
             return nudge.due_at
         return None
 
+    def replan(self, team_id: str) -> None:
+        """The workspace's hours or days changed: move each waiting coverage DM with them."""
+        now = self.clock.now()
+        for absence in self.repo.absences.ahead(team_id, now):
+            self.plan(team_id, absence, now)
+
     def _changed(self, team_id: str, user_id: str) -> None:
         """The person's (and so the lead's) App Home shows absences: re-publish them."""
         home = getattr(self.service, "home", None)

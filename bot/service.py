@@ -585,7 +585,8 @@ class Service:
         return SettingsSaved(changes)
 
     def replan_workspace(self, team_id: str) -> int:
-        """After a settings change: re-plan every open item and end-of-day DM (and digests)."""
+        """After a settings change: re-plan every open item, the end-of-day DMs, the digests
+        and the coverage DMs of absences ahead."""
         self.repo.outbox.cancel_others(team_id, "eod@", keep="")
         self._eod_known = {k: v for k, v in self._eod_known.items() if k[0] != team_id}
         count = 0
@@ -597,6 +598,8 @@ class Service:
                     count += 1
         if self.digests is not None:
             self.digests.replan(team_id)
+        if self.coverage is not None:
+            self.coverage.replan(team_id)
         return count
 
     def _may_configure(self, who: Invocation) -> Problem | None:

@@ -190,3 +190,15 @@ def test_a_digest_channel_and_schedule_set_in_the_form_are_planned_at_once(bot: 
     assert digest.recipient_id == "C0CLIENT"
     # Tuesday 10:00 in New York is 16:00 in Berlin: the next noon there is Wednesday's.
     assert digest.due_at == datetime(2026, 12, 2, 11, 0, tzinfo=UTC)
+
+
+def test_a_waiting_coverage_dm_moves_with_the_working_day(bot: Bot) -> None:
+    bot.command("send the deck by dec 23")
+    bot.command("away dec 22 to dec 24")
+    [dm] = queued(bot, "coverage")
+    assert dm.due_at == datetime(2026, 12, 21, 10, 0, tzinfo=NY)  # an hour into Monday
+    view = open_settings(bot, "U0LEAD")
+    submit(bot, view, "U0LEAD", day_start="08:00")
+    bot.fake.wait_for("chat.postEphemeral", where=lambda c: "saved" in text_of(c.params))
+    [dm] = queued(bot, "coverage")
+    assert dm.due_at == datetime(2026, 12, 21, 9, 0, tzinfo=NY)
