@@ -13,9 +13,7 @@ from typing import Any
 
 from bot.core.stats import Numbers
 from bot.slack.digest_blocks import METADATA_TYPE, chart_comment, chart_title, digest_message
-from bot.slack.notifier import SlackNotifier
-
-HISTORY_PAGES = 10  # of 200 messages: far more than a channel sees between two attempts
+from bot.slack.notifier import SlackNotifier, names_nudge
 
 
 def chart_filename(nudge_id: int) -> str:
@@ -61,27 +59,13 @@ class SlackDigestPoster:
         """What a previous attempt already posted: (the digest's ts or None, chart found)."""
         ts: str | None = None
         chart = False
-        cursor = None
         name = chart_filename(nudge_id)
-        for _ in range(HISTORY_PAGES):
-            history = self._call(
-                "conversations_history",
-                channel=channel,
-                oldest=f"{oldest.timestamp():.6f}",
-                include_all_metadata=True,
-                limit=200,
-                **({"cursor": cursor} if cursor else {}),
-            )
-            for message in history.get("messages", []):
-                meta = message.get("metadata") or {}
-                if meta.get("event_type") == METADATA_TYPE:
-                    ids = str(meta.get("event_payload", {}).get("nudges", "")).split(",")
-                    if str(nudge_id) in ids:
-                        ts = str(message["ts"])
-                if any(f.get("name") == name for f in message.get("files") or []):
-                    chart = True
-            cursor = (history.get("response_metadata") or {}).get("next_cursor")
-            if (ts and chart) or not history.get("has_more") or not cursor:
+        for message in self.notifier.history(channel, oldest):
+            if names_nudge(message, METADATA_TYPE, nudge_id):
+                ts = str(message["ts"])
+            if any(f.get("name") == name for f in message.get("files") or []):
+                chart = True
+            if ts and chart:
                 break
         return ts, chart
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -95,9 +96,17 @@ class SlackNotifier:
         self, team_id: str, user_id: str, nudge_id: int, oldest: datetime
     ) -> tuple[str, str] | None:
         channel = self.dm_channel(user_id)
+        for message in self.history(channel, oldest):
+            if names_nudge(message, nudges.METADATA_TYPE, nudge_id):
+                return channel, str(message["ts"])
+        return None
+
+    def history(self, channel: str, oldest: datetime) -> Iterator[dict[str, Any]]:
+        """A channel's messages since `oldest` with their metadata, page by page (at most
+        10 pages of 200: far more than a channel sees between two attempts at a send)."""
         cursor = None
-        for _ in range(10):  # pages of 200: far more than one person's DMs in a lease
-            history = self._call(
+        for _ in range(10):
+            page = self._call(
                 "conversations_history",
                 channel=channel,
                 oldest=f"{oldest.timestamp():.6f}",
@@ -105,17 +114,10 @@ class SlackNotifier:
                 limit=200,
                 **({"cursor": cursor} if cursor else {}),
             )
-            for message in history.get("messages", []):
-                meta = message.get("metadata") or {}
-                if meta.get("event_type") != nudges.METADATA_TYPE:
-                    continue
-                ids = str(meta.get("event_payload", {}).get("nudges", "")).split(",")
-                if str(nudge_id) in ids:
-                    return channel, str(message["ts"])
-            cursor = (history.get("response_metadata") or {}).get("next_cursor")
-            if not history.get("has_more") or not cursor:
-                break
-        return None
+            yield from page.get("messages", [])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not page.get("has_more") or not cursor:
+                return
 
     # -- channels
 
@@ -182,3 +184,11 @@ def _need(channel: str | None) -> str:
     if not channel:
         raise NotifyError("no_channel")
     return channel
+
+
+def names_nudge(message: dict[str, Any], event_type: str, nudge_id: int) -> bool:
+    """Whether a message's metadata (of `event_type`) names the outbox row `nudge_id`."""
+    meta = message.get("metadata") or {}
+    if meta.get("event_type") != event_type:
+        return False
+    return str(nudge_id) in str(meta.get("event_payload", {}).get("nudges", "")).split(",")
