@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
 import os
 import sqlite3
 import statistics
@@ -23,37 +22,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
+from benchmarks.common import APP_CPU, SLACK_CPU, app_env, pin, start_fake
 from tests.fakeslack import signed_headers
 
 SECRET = "bench-secret"
-# On two or more cores: the apps get a core of their own; the fake Slack (whose CPU would be
-# Slack's) and this load generator share the other.
-CPUS = sorted(os.sched_getaffinity(0))
-APP_CPU, SLACK_CPU = (CPUS[-1], CPUS[0]) if len(CPUS) > 1 else (CPUS[0], CPUS[0])
-
-
-def pin(cpu: int) -> None:
-    os.sched_setaffinity(0, {cpu})
-
-
-def start_fake() -> tuple[subprocess.Popen[str], dict[str, str]]:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.fakeslack",
-            "--user",
-            "U0BENCH:America/New_York",
-            "--channel",
-            "C0BENCH:bench",
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        preexec_fn=lambda: pin(SLACK_CPU),
-    )
-    assert proc.stdout is not None
-    return proc, json.loads(proc.stdout.readline())
 
 
 def start_app(
@@ -131,17 +103,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=500)
     args = parser.parse_args()
     pin(SLACK_CPU)
-    fake_proc, fake = start_fake()
+    fake_proc, fake = start_fake(["U0BENCH"])
     procs: list[subprocess.Popen[str]] = [fake_proc]
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            env = {
-                "SLACK_BOT_TOKEN": fake["bot_token"],
-                "SLACK_SIGNING_SECRET": SECRET,
-                "SLACK_API_URL": fake["api_url"],
-                "LOG_LEVEL": "WARNING",
-            }
-            env.pop("SLACK_APP_TOKEN", None)
+            env = app_env(fake, SECRET)
             ours, our_port = start_app(
                 ["-m", "bot", "run", "--http", "--port", "0", "--host", "127.0.0.1"],
                 {**env, "LOG_LEVEL": "INFO"},

@@ -20,10 +20,12 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, create_engine, insert, text
 
-from benchmarks.ack_latency import APP_CPU, SLACK_CPU, pin
 from bot.store.models import Contributor, Item, ItemEvent, Nudge
 
-__all__ = ["APP_CPU", "SLACK_CPU", "pin"]
+# On two or more cores: the apps get a core of their own; the fake Slack (whose CPU would be
+# Slack's) and the load generator share the other.
+CPUS = sorted(os.sched_getaffinity(0))
+APP_CPU, SLACK_CPU = (CPUS[-1], CPUS[0]) if len(CPUS) > 1 else (CPUS[0], CPUS[0])
 
 PG_SERVER = os.environ.get("PROMISE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432")
 TEAM = "T0001"  # the fake's workspace
@@ -59,9 +61,16 @@ def user_ids(n: int) -> list[str]:
     return [f"U{k:07d}" for k in range(n)]
 
 
-def start_fake(users: Sequence[str], tz: str = TZ) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    """`python -m tests.fakeslack` on the other core, knowing `users`; returns its info line."""
-    args = [sys.executable, "-m", "tests.fakeslack", "--channel", f"{CHANNEL}:bench"]
+def pin(cpu: int) -> None:
+    os.sched_setaffinity(0, {cpu})
+
+
+def start_fake(
+    users: Sequence[str], tz: str = TZ, channel: str = f"{CHANNEL}:bench"
+) -> tuple[subprocess.Popen[str], dict[str, str]]:
+    """`python -m tests.fakeslack` on the other core, knowing `users` and `channel` (ID:name);
+    returns its info line."""
+    args = [sys.executable, "-m", "tests.fakeslack", "--channel", channel]
     for user in users:
         args += ["--user", f"{user}:{tz}"]
     proc = subprocess.Popen(
@@ -241,3 +250,13 @@ def _bump_sequences(conn: Connection, tables: Sequence[str]) -> None:
                 f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
             )
         )
+
+
+def app_env(fake: dict[str, str], secret: str) -> dict[str, str]:
+    """The environment a benchmarked app runs with: the fake's token and URL, quiet logs."""
+    return {
+        "SLACK_BOT_TOKEN": fake["bot_token"],
+        "SLACK_SIGNING_SECRET": secret,
+        "SLACK_API_URL": fake["api_url"],
+        "LOG_LEVEL": "WARNING",
+    }

@@ -26,7 +26,6 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -34,8 +33,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
-from benchmarks.ack_latency import SLACK_CPU, pin, start_app, stop_all
-from benchmarks.common import warn_if_busy
+from benchmarks.ack_latency import start_app, stop_all
+from benchmarks.common import SLACK_CPU, app_env, pin, start_fake, warn_if_busy
 from tests.fakeslack import signed_headers
 
 SECRET = "bench-secret"
@@ -49,26 +48,6 @@ TARGET_RATIO = 1.2  # unwatched acks within 1.2x of bare Bolt's
 TARGET_STORED = 200  # watched events/s, acked and stored
 
 Request = tuple[bytes, dict[str, str]]
-
-
-def start_fake() -> tuple[subprocess.Popen[str], dict[str, str]]:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.fakeslack",
-            "--user",
-            f"{OWNER}:America/New_York",
-            "--channel",
-            f"{WATCHED}:acme",
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        preexec_fn=lambda: pin(SLACK_CPU),
-    )
-    assert proc.stdout is not None
-    return proc, json.loads(proc.stdout.readline())
 
 
 def post(port: int, body: bytes, headers: dict[str, str]) -> int:
@@ -210,16 +189,11 @@ def main() -> None:
     n = args.events
     warn_if_busy()
     pin(SLACK_CPU)
-    fake_proc, fake = start_fake()
+    fake_proc, fake = start_fake([OWNER], channel=f"{WATCHED}:acme")
     procs: list[subprocess.Popen[str]] = [fake_proc]
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            env = {
-                "SLACK_BOT_TOKEN": fake["bot_token"],
-                "SLACK_SIGNING_SECRET": SECRET,
-                "SLACK_API_URL": fake["api_url"],
-                "LOG_LEVEL": "WARNING",
-            }
+            env = app_env(fake, SECRET)
             ours, our_port = start_app(
                 ["-m", "bot", "run", "--http", "--port", "0", "--host", "127.0.0.1"],
                 {**env, "LOG_LEVEL": "INFO"},
