@@ -1,9 +1,17 @@
-"""Modals as plain dicts: the frame every button's form shares, and reading back what a
-submitted form holds (each input's element has the action ID `value`)."""
+"""Modals as plain dicts: the frame every button's form shares, reading back what a
+submitted form holds (each input's element has the action ID `value`), and telling the
+person who submitted it what happened."""
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+log = logging.getLogger(__name__)
 
 
 def modal(
@@ -24,3 +32,19 @@ def modal(
 def submitted(view: dict[str, Any], block: str) -> dict[str, Any]:
     """The state of the input `block` in a submitted view; empty when it was left out."""
     return view["state"]["values"].get(block, {}).get("value", {})
+
+
+def tell(client: WebClient, body: dict[str, Any], view: dict[str, Any], message: Any) -> None:
+    """Tell the person who submitted: ephemerally where they were, else in a DM."""
+    user = body["user"]["id"]
+    channel = json.loads(view.get("private_metadata") or "{}").get("channel")
+    try:
+        if channel:
+            client.chat_postEphemeral(channel=channel, user=user, **message)
+            return
+    except SlackApiError as e:
+        log.info("ephemeral confirmation failed (%s); sending a DM", e.response.get("error"))
+    try:
+        client.chat_postMessage(channel=user, **message)
+    except SlackApiError:
+        log.exception("could not confirm to %s", user)

@@ -97,8 +97,7 @@ def confirm_tracked(
 ) -> None:
     message = context.get("tracked")
     if message:
-        channel = json.loads(view["private_metadata"])["channel"]
-        client.chat_postEphemeral(channel=channel, user=body["user"]["id"], **message)
+        modals.tell(client, body, view, message)
 
 
 def register(app: App, inbox: Inbox) -> None:

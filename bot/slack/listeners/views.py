@@ -11,10 +11,9 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.service import FormErrors, FormInput, Invocation, Problem, Service, SettingsSaved
-from bot.slack import blocks, settings_modal
+from bot.slack import blocks, modals, settings_modal
 from bot.slack.modals import submitted
 
 log = logging.getLogger(__name__)
@@ -59,23 +58,7 @@ def confirm_created(
 ) -> None:
     message = context.get("created")
     if message:
-        tell(client, body, view, message)
-
-
-def tell(client: WebClient, body: dict[str, Any], view: dict[str, Any], message: Any) -> None:
-    """Tell the person who submitted: ephemerally where they were, else in a DM."""
-    user = body["user"]["id"]
-    channel = json.loads(view.get("private_metadata") or "{}").get("channel")
-    try:
-        if channel:
-            client.chat_postEphemeral(channel=channel, user=user, **message)
-            return
-    except SlackApiError as e:
-        log.info("ephemeral confirmation failed (%s); sending a DM", e.response.get("error"))
-    try:
-        client.chat_postMessage(channel=user, **message)
-    except SlackApiError:
-        log.exception("could not confirm to %s", user)
+        modals.tell(client, body, view, message)
 
 
 def settings_submitted(service: Service) -> Callable[..., None]:
@@ -110,7 +93,7 @@ def settings_applied(service: Service) -> Callable[..., None]:
         team = _who(body, None).team_id
         replanned = service.replan_workspace(team) if saved.changes else 0
         message = settings_modal.saved_message(saved.changes, replanned)
-        tell(client, body, view, message)
+        modals.tell(client, body, view, message)
 
     return apply
 
