@@ -9,7 +9,7 @@ ones. Then times, median of `--runs` runs, what the dispatcher does for one dige
   (`StatsStore.facts`: three queries);
 - compute: `bot.core.stats.numbers` (on time, percentiles, SLA, thanks, grouping) and the
   weekly chart's per-day series (`by_day`);
-- render: the Block Kit message (`bot.slack.digest_blocks.digest_message`), checked
+- render: the Block Kit message (`bot.slack.blocks.digest.digest_message`), checked
   against Slack's limits by the fake's Block Kit validator.
 
 The chart's PNG is drawn in a child process (`bot.chart`) once a week and is timed apart.
@@ -113,7 +113,7 @@ def seed(url: str, closed: int, history: int) -> Repo:
 
 
 def one_digest(repo: Repo) -> tuple[dict[str, float], dict[str, Any], int]:
-    from bot.slack.digest_blocks import digest_message
+    from bot.slack.blocks.digest import digest_message
 
     cpu = time.process_time()
     t0 = time.perf_counter()

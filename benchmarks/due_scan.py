@@ -45,10 +45,10 @@ from benchmarks.common import (
     warn_if_busy,
 )
 from bot.core.plan import Kind
-from bot.dispatch import LEASE
 from bot.store.db import make_engine, migrate
 from bot.store.models import Nudge
 from bot.store.outbox import QUEUED, Outbox
+from bot.usecases.dispatch import LEASE
 
 LIMIT = 200  # what Dispatcher.tick asks for
 TARGET_MS = 10.0

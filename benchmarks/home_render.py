@@ -40,14 +40,14 @@ from benchmarks.common import (
 )
 from bot.clock import FrozenClock
 from bot.config import Defaults
-from bot.coverage import Coverage
-from bot.digest import Digests
-from bot.home import Home, HomeRefresher
-from bot.ports import Person
-from bot.service import Service
-from bot.slack.home import render_home
+from bot.slack.blocks.home import render_home
 from bot.store.db import make_engine, migrate
 from bot.store.repo import Repo
+from bot.usecases.coverage import Coverage
+from bot.usecases.digest import Digests
+from bot.usecases.home import Home, HomeRefresher
+from bot.usecases.ports import Person
+from bot.usecases.promises import Service
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=NY)  # a Tuesday morning

@@ -9,12 +9,6 @@ from slack_sdk import WebClient
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.coverage import Coverage
-from bot.digest import Digests
-from bot.dispatch import Dispatcher
-from bot.home import Home, HomeRefresher
-from bot.inbox import Inbox
-from bot.service import Service
 from bot.slack.app import build_app
 from bot.slack.client import build_web_client
 from bot.slack.digest_poster import SlackDigestPoster
@@ -24,6 +18,12 @@ from bot.slack.notifier import SlackNotifier
 from bot.slack.priority import AckFirst, AfterAckExecutor
 from bot.store.db import make_engine, migrate, ping
 from bot.store.repo import Repo
+from bot.usecases.clients import Inbox
+from bot.usecases.coverage import Coverage
+from bot.usecases.digest import Digests
+from bot.usecases.dispatch import Dispatcher
+from bot.usecases.home import Home, HomeRefresher
+from bot.usecases.promises import Service
 
 
 @dataclass

@@ -10,7 +10,7 @@ from datetime import timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.dispatch import Dispatcher
+from bot.usecases.dispatch import Dispatcher
 
 log = logging.getLogger(__name__)
 

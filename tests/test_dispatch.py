@@ -15,14 +15,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
-import bot.dispatch
+import bot.usecases.dispatch
 from bot.clock import FrozenClock
-from bot.dispatch import Dispatcher
-from bot.ports import EndOfDay, NudgeView
 from bot.store.db import make_engine, migrate
 from bot.store.models import Nudge
 from bot.store.outbox import Want
 from bot.store.repo import NewItem, Repo
+from bot.usecases.dispatch import Dispatcher
+from bot.usecases.ports import EndOfDay, NudgeView
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 
@@ -113,7 +113,7 @@ def test_a_dm_that_waited_never_goes_out_on_rows_taken_over(
 ) -> None:
     """Slack is slow on the first DM; meanwhile the lease on the others runs out (FRESH is
     0 here, so every DM renews) and another process takes the second person's row."""
-    monkeypatch.setattr(bot.dispatch, "FRESH", timedelta(0))
+    monkeypatch.setattr(bot.usecases.dispatch, "FRESH", timedelta(0))
     seeded = seed(repo, ["U1", "U2", "U3"])
 
     def take_over(user: str) -> None:

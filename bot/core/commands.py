@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.core.away import split_span
+from bot.core.coverage import split_span
 
 MAX_TEXT = 4000
 MAX_WHAT = 500

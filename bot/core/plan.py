@@ -25,7 +25,7 @@ class Kind(StrEnum):
     QUIET = "quiet"  # a client channel has gone quiet: reach out
     RESUME = "resume"  # not a message: the wait on the client ends, the clock runs again
     COVERAGE = "coverage"  # per absence: what falls due while you're away — hand it off
-    DIGEST = "digest"  # per channel, not a DM: the digest of closed loops (bot/digest.py)
+    DIGEST = "digest"  # per channel, not a DM: the digest of closed loops (bot/usecases/digest.py)
     WEEKLY = "weekly"  # the weekly digest, with its chart
 
 

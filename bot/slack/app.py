@@ -7,11 +7,11 @@ import logging
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.inbox import Inbox
-from bot.service import Service
-from bot.slack.listeners import actions, away, commands, done, events, home, shortcuts, views
+from bot.slack.listeners import actions, commands, coverage, done, events, home, shortcuts, views
 from bot.slack.notifier import SlackNotifier
 from bot.slack.priority import AckFirst, AfterAckExecutor
+from bot.usecases.clients import Inbox
+from bot.usecases.promises import Service
 
 
 def build_app(
@@ -37,7 +37,7 @@ def build_app(
     commands.register(app, service)
     actions.register(app, service, notifier)
     done.register(app, service, notifier)
-    away.register(app, service.coverage)
+    coverage.register(app, service.coverage)
     views.register(app, service)
     shortcuts.register(app, inbox)
     home.register(app, service)

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.stats import Numbers
-from bot.slack.digest_blocks import METADATA_TYPE, chart_comment, chart_title, digest_message
+from bot.slack.blocks.digest import METADATA_TYPE, chart_comment, chart_title, digest_message
 from bot.slack.notifier import SlackNotifier, names_nudge
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.ports import DirectoryUnavailable, Person
+from bot.usecases.ports import DirectoryUnavailable, Person
 
 _NOT_FOUND = ("user_not_found", "users_not_found")
 

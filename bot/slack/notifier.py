@@ -12,9 +12,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.core.outcome import Outcome
-from bot.ports import ChannelFacts, EndOfDay, NotifyError, NudgeView
-from bot.slack import blocks, nudges
+from bot.slack.blocks import nudges
+from bot.slack.blocks import promises as blocks
 from bot.store.models import Item
+from bot.usecases.ports import ChannelFacts, EndOfDay, NotifyError, NudgeView
 
 log = logging.getLogger(__name__)
 

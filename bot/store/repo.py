@@ -10,8 +10,8 @@ from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, raiseload, sessionmaker
 
-from bot.store.absences import Absences
-from bot.store.channels import Channels
+from bot.store.clients import Channels
+from bot.store.coverage import Absences
 from bot.store.db import make_sessions
 from bot.store.models import Contributor, Item, ItemEvent, SeenEvent
 from bot.store.outbox import Outbox

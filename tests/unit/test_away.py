@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.away import (
+from bot.core.calendar import WorkCalendar
+from bot.core.coverage import (
     SpanError,
     coverage_moment,
     is_away_status,
@@ -18,7 +19,6 @@ from bot.core.away import (
     split_span,
     status_span,
 )
-from bot.core.calendar import WorkCalendar
 
 NY = ZoneInfo("America/New_York")
 CAL = WorkCalendar(tz=NY)

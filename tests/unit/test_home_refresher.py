@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.home import Home, HomeRefresher
+from bot.usecases.home import Home, HomeRefresher
 
 
 class FakeHome:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.slack.home import (
+from bot.slack.blocks.home import (
     HOME_MORE,
     HomeData,
     OwnerLoad,

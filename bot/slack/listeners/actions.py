@@ -15,7 +15,14 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.service import (
+from bot.slack.blocks import nudges
+from bot.slack.blocks import promises as blocks
+from bot.slack.client import respond
+from bot.slack.listeners import home
+from bot.slack.listeners.commands import ack_now
+from bot.slack.modals.frame import modal, submitted
+from bot.slack.notifier import SlackNotifier
+from bot.usecases.promises import (
     AlreadyClosed,
     Closed,
     HandedOff,
@@ -27,12 +34,6 @@ from bot.service import (
     Snoozed,
     escape,
 )
-from bot.slack import blocks, nudges
-from bot.slack.client import respond
-from bot.slack.listeners import home
-from bot.slack.listeners.commands import ack_now
-from bot.slack.modals import modal, submitted
-from bot.slack.notifier import SlackNotifier
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,10 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.service import Invocation, OpenForm, OpenSettings, Service
-from bot.slack import blocks, settings_modal
+from bot.slack.blocks import promises as blocks
 from bot.slack.client import respond
+from bot.slack.modals import settings as settings_modal
+from bot.usecases.promises import Invocation, OpenForm, OpenSettings, Service
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.service import Service
-from bot.slack import blocks, nudges
+from bot.slack.blocks import nudges
+from bot.slack.blocks import promises as blocks
 from bot.slack.listeners.actions import (
     _item_id,
     ack_people,
@@ -29,9 +29,10 @@ from bot.slack.listeners.actions import (
     who_clicked,
 )
 from bot.slack.listeners.commands import ack_now
-from bot.slack.modals import modal, submitted
+from bot.slack.modals.frame import modal, submitted
 from bot.slack.notifier import SlackNotifier
 from bot.store.models import Item
+from bot.usecases.promises import Service
 
 log = logging.getLogger(__name__)
 

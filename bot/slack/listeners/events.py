@@ -13,8 +13,8 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.inbox import ChannelMessage, Inbox
 from bot.slack.listeners.commands import ack_now
+from bot.usecases.clients import ChannelMessage, Inbox
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.service import Invocation, Service
-from bot.slack.home import BACKLOG_STEP, HOME_MORE
+from bot.slack.blocks.home import BACKLOG_STEP, HOME_MORE
 from bot.slack.listeners.commands import ack_now
+from bot.usecases.promises import Invocation, Service
 
 log = logging.getLogger(__name__)
 

@@ -9,10 +9,11 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.inbox import ChannelMessage, Inbox
-from bot.service import Invocation, Problem
-from bot.slack import blocks, modals
+from bot.slack.blocks import promises as blocks
 from bot.slack.listeners.commands import ack_now
+from bot.slack.modals import frame as modals
+from bot.usecases.clients import ChannelMessage, Inbox
+from bot.usecases.promises import Invocation, Problem
 
 TRACK_VIEW = "track_message"
 

@@ -12,9 +12,11 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.service import FormErrors, FormInput, Invocation, Problem, Service, SettingsSaved
-from bot.slack import blocks, modals, settings_modal
-from bot.slack.modals import submitted
+from bot.slack.blocks import promises as blocks
+from bot.slack.modals import frame as modals
+from bot.slack.modals import settings as settings_modal
+from bot.slack.modals.frame import submitted
+from bot.usecases.promises import FormErrors, FormInput, Invocation, Problem, Service, SettingsSaved
 
 log = logging.getLogger(__name__)
 

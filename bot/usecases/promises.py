@@ -1,7 +1,7 @@
 """Use cases of /promise: record, list, close, move, cancel.
 
 The service reads commands, applies the rules in bot.core, stores through the repo and
-posts through the Notifier. It returns plain result objects; bot/slack/blocks.py turns
+posts through the Notifier. It returns plain result objects; bot/slack/blocks/ turns
 them into messages.
 """
 
@@ -23,12 +23,12 @@ from bot.core.plan import ItemState, Kind, Policy, next_eod, plan_item
 from bot.core.sla import reply_due
 from bot.core.stats import StatsReport
 from bot.core.when import WhenError, parse_when
-from bot.ports import Directory, DirectoryUnavailable, Notifier, NotifyError, Person
 from bot.store import StoreError
 from bot.store.models import Item
 from bot.store.outbox import Want
 from bot.store.repo import NewItem, Repo
-from bot.workspace import Change, Workspaces
+from bot.usecases.ports import Directory, DirectoryUnavailable, Notifier, NotifyError, Person
+from bot.usecases.workplace import Change, Workspaces
 
 log = logging.getLogger(__name__)
 
@@ -202,10 +202,16 @@ class Service:
         self.defaults = defaults
         self.workspaces = Workspaces(repo.settings, defaults)
         self.clock = clock
-        self.inbox: Any = None  # bot.inbox.Inbox, set by the runtime (it needs this service)
-        self.coverage: Any = None  # bot.coverage.Coverage (away coverage), set by the runtime
-        self.digests: Any = None  # bot.digest.Digests (digests and stats), set by the runtime
-        # bot.home.HomeRefresher, set by the runtime: told after every change to an item.
+        self.inbox: Any = (
+            None  # bot.usecases.clients.Inbox, set by the runtime (it needs this service)
+        )
+        self.coverage: Any = (
+            None  # bot.usecases.coverage.Coverage (away coverage), set by the runtime
+        )
+        self.digests: Any = (
+            None  # bot.usecases.digest.Digests (digests and stats), set by the runtime
+        )
+        # bot.usecases.home.HomeRefresher, set by the runtime: told after every change to an item.
         self.home: Any = None
         # The end-of-day DM each person already has queued (by reason), to skip re-checking.
         self._eod_known: dict[tuple[str, str], str] = {}

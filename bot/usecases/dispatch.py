@@ -26,10 +26,10 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.core.plan import Kind
-from bot.ports import EndOfDay, Messenger, NotifyError, NudgeView
 from bot.store.models import Item, Nudge
 from bot.store.outbox import Delivered, Outbox
 from bot.store.repo import Repo
+from bot.usecases.ports import EndOfDay, Messenger, NotifyError, NudgeView
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ class Dispatcher:
         service,
         clock: Clock,
         lease: timedelta = LEASE,
-        digests=None,  # bot.digest.Digests: posts the digest rows, plans the next ones
+        digests=None,  # bot.usecases.digest.Digests: posts the digest rows, plans the next ones
     ) -> None:
         self.digests = digests
         self.lease = lease
@@ -114,7 +114,7 @@ class Dispatcher:
         self.repo = repo
         self.outbox = outbox
         self.messenger = messenger
-        self.service = service  # calendars and re-planning (bot.service.Service)
+        self.service = service  # calendars and re-planning (bot.usecases.promises.Service)
         self.clock = clock
 
     def stop(self) -> None:

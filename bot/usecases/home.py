@@ -1,6 +1,6 @@
 """App Home: gather a person's items, render the Home tab, publish it — and keep it fresh.
 
-`Home` is the use case (one person's data → bot.slack.home's view → `views.publish`).
+`Home` is the use case (one person's data → bot.slack.blocks.home's view → `views.publish`).
 `HomeRefresher` re-publishes after changes: `Service.replan` calls `changed()` after every
 change to an item, up to hundreds of times a second when client messages pour in, so
 `changed()` only marks the person dirty; a worker publishes each dirty person at most once
@@ -8,7 +8,7 @@ per `interval`, and only people who have opened their Home tab (publishing one n
 looks at is a wasted call). Tests call `flush()` instead of waiting for the worker.
 
 Other features add to the Home through `Home.week_numbers` (the lead's figures, from
-bot.digest / bot.core.stats) and `Home.coverage` (bot.coverage); either missing or failing
+bot.usecases.digest / bot.core.stats) and `Home.coverage` (bot.usecases.coverage); either missing or failing
 leaves its part out, never the Home.
 """
 
@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.agenda import sort_agenda
-from bot.slack.home import (
+from bot.slack.blocks.home import (
     BACKLOG_MAX,
     BACKLOG_STEP,
     SHOWN,
@@ -47,7 +47,9 @@ class Home:
     """One person's Home tab: what they owe, and for the lead, the team at a glance."""
 
     def __init__(self, service: Any, publish: Publish, queries: HomeQueries | None = None) -> None:
-        self.service = service  # bot.service.Service: calendars, settings, the watched channels
+        self.service = (
+            service  # bot.usecases.promises.Service: calendars, settings, the watched channels
+        )
         self.queries = queries or HomeQueries(service.repo.sessions)
         self._publish = publish
         self._backlog: dict[Key, int] = {}  # how much backlog each person last asked to see
@@ -136,7 +138,7 @@ class Home:
 
     def week_numbers(self, team_id: str, now: datetime) -> list[str] | None:
         """The lead's "this week": the team's figures of the last 7 days, the same as
-        `/promise stats week` (bot.digest.Digests.report → bot.core.stats.Numbers).
+        `/promise stats week` (bot.usecases.digest.Digests.report → bot.core.stats.Numbers).
 
         Cached per workspace for NUMBERS_TTL: the lead's Home is re-published after every
         change in the team, and a week's figures need not move by the second."""
@@ -159,7 +161,7 @@ class Home:
         return lines
 
     def coverage(self, team_id: str, user_id: str, now: datetime, *, lead: bool) -> list[str]:
-        """Away cover (bot.coverage.Coverage): for the lead, who is away and what is due
+        """Away cover (bot.usecases.coverage.Coverage): for the lead, who is away and what is due
         meanwhile; for anyone else, their own absences ahead and what to hand off."""
         cover = getattr(self.service, "coverage", None)
         if cover is None:

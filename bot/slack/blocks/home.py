@@ -15,8 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.durations import format_duration
-from bot.slack.blocks import _chunks, safe, when
-from bot.slack.nudges import DONE, MORE_TIME, _button, _snooze_menu
+from bot.slack.blocks.nudges import DONE, MORE_TIME, _button, _snooze_menu
+from bot.slack.blocks.promises import _chunks, safe, when
 from bot.store.models import Item
 
 HOME_MORE = "home_more"

@@ -29,10 +29,10 @@ from bot.core import stats
 from bot.core.plan import Kind
 from bot.core.schedule import default_daily, default_weekly, is_fire_time, next_fire, previous_fire
 from bot.core.stats import Day, Facts, Numbers, StatsReport
-from bot.ports import NotifyError
 from bot.store.models import Nudge
 from bot.store.outbox import Want
 from bot.store.repo import Repo
+from bot.usecases.ports import NotifyError
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ class Digests:
         chart: Callable[[list[Day], str], bytes] = render_chart,
     ) -> None:
         self.repo = repo
-        self.service = service  # bot.service.Service: the settings in force per workspace
+        self.service = service  # bot.usecases.promises.Service: the settings in force per workspace
         self.poster = poster
         self.clock = clock
         self.chart = chart

@@ -26,9 +26,10 @@ from slack_sdk.models.views import View
 
 from bot.core.outcome import Outcome
 from bot.core.stats import StatsReport
-from bot.coverage import AwayCleared, AwaySet
-from bot.inbox import NeedsInvite, Unwatched, Watching
-from bot.service import (
+from bot.store.models import Item
+from bot.usecases.clients import NeedsInvite, Unwatched, Watching
+from bot.usecases.coverage import AwayCleared, AwaySet
+from bot.usecases.promises import (
     AlreadyClosed,
     Cancelled,
     Closed,
@@ -43,7 +44,6 @@ from bot.service import (
     Snoozed,
     Waiting,
 )
-from bot.store.models import Item
 
 Message = dict[str, Any]
 
@@ -193,11 +193,11 @@ def render(result: Result, now: datetime | None = None) -> Message:
             )
             return _message(line, line)
         case AwaySet() | AwayCleared():
-            from bot.slack.away import away_message  # it builds on this module's helpers
+            from bot.slack.blocks.coverage import away_message  # it builds on this module's helpers
 
             return away_message(result)
         case StatsReport():
-            from bot.slack.digest_blocks import stats_message  # builds on this module too
+            from bot.slack.blocks.digest import stats_message  # builds on this module too
 
             return stats_message(result)
         case OpenForm():

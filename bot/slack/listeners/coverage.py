@@ -13,9 +13,9 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.coverage import Coverage
 from bot.slack.directory import person_from
 from bot.slack.listeners.commands import ack_now
+from bot.usecases.coverage import Coverage
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ from slack_sdk.models.views import View
 
 from bot.config import FIELDS, Defaults
 from bot.core.durations import format_duration, spell_duration
-from bot.slack.modals import submitted
-from bot.workspace import Change
+from bot.slack.modals.frame import submitted
+from bot.usecases.workplace import Change
 
 CALLBACK = "workspace_settings"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

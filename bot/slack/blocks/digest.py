@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.stats import ClosedFact, Numbers, StatsReport
-from bot.slack.blocks import _context, _section, safe, when
+from bot.slack.blocks.promises import _context, _section, safe, when
 
 METADATA_TYPE = "promise_digest"
 MAX_CLIENTS = 30

@@ -1,6 +1,6 @@
 """Block Kit for nudges (DMs with buttons) and what a DM becomes once answered.
 
-Pure functions like bot.slack.blocks; action IDs are the contract with listeners/actions.py.
+Pure functions like bot.slack.blocks.promises; action IDs are the contract with listeners/actions.py.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from typing import Any
 
 from bot.core.durations import format_duration
 from bot.core.plan import Kind
-from bot.coverage import span_text
-from bot.ports import EndOfDay, NudgeView
-from bot.slack.blocks import _context, _describe, _section, safe, when
+from bot.slack.blocks.promises import _context, _describe, _section, safe, when
 from bot.store.models import Item
+from bot.usecases.coverage import span_text
+from bot.usecases.ports import EndOfDay, NudgeView
 
 DONE = "nudge_done"
 MORE_TIME = "nudge_more_time"

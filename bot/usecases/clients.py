@@ -18,11 +18,11 @@ from bot.core import commands as cmd
 from bot.core.plan import Kind, quiet_at
 from bot.core.sla import reply_due
 from bot.core.when import WhenError, parse_when
-from bot.ports import ChannelInfo, Directory, DirectoryUnavailable, NotifyError, NudgeView
-from bot.service import Created, Invocation, Problem, Service
 from bot.store.models import ClientChannel, Item
 from bot.store.outbox import Want
 from bot.store.repo import Repo
+from bot.usecases.ports import ChannelInfo, Directory, DirectoryUnavailable, NotifyError, NudgeView
+from bot.usecases.promises import Created, Invocation, Problem, Service
 
 log = logging.getLogger(__name__)
 

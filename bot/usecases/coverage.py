@@ -19,14 +19,14 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.core import commands as cmd
-from bot.core.away import SpanError, coverage_moment, read_span, status_span
+from bot.core.coverage import SpanError, coverage_moment, read_span, status_span
 from bot.core.plan import Kind
-from bot.ports import NudgeView, Person
-from bot.service import Invocation, Problem, Service
-from bot.store.absences import COMMAND, STATUS
+from bot.store.coverage import COMMAND, STATUS
 from bot.store.models import Absence, Item, Nudge
 from bot.store.outbox import Want
 from bot.store.repo import Repo
+from bot.usecases.ports import NudgeView, Person
+from bot.usecases.promises import Invocation, Problem, Service
 
 log = logging.getLogger(__name__)
 

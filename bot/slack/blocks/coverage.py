@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.coverage import AwayCleared, AwaySet, count, ids, span_text
-from bot.slack.blocks import _context, _section, when
+from bot.slack.blocks.promises import _context, _section, when
+from bot.usecases.coverage import AwayCleared, AwaySet, count, ids, span_text
 
 
 def away_message(result: AwaySet | AwayCleared) -> dict[str, Any]:

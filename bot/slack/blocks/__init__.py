@@ -1,0 +1,1 @@
+"""Block Kit rendering: pure functions from results and values to Slack payloads."""

@@ -1,0 +1,1 @@
+"""Modal definitions, one module per form, and the frame they share."""
