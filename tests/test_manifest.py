@@ -70,7 +70,7 @@ EVENT_SCOPES: dict[str, frozenset[str]] = {
 }
 
 # `.env.example`: these are uncommented (with placeholders); everything else is commented out.
-REQUIRED_ENV = {"SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"}
+REQUIRED_ENV = {"SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"}
 EXTRA_ENV = {"LOG_LEVEL"}
 # Defaults the contract states in words rather than as a backticked value.
 WORDED_DEFAULTS = {
@@ -367,7 +367,10 @@ def test_it_parses_every_active_env_example_line_as_key_value() -> None:
     assert set(active) == REQUIRED_ENV, "only the required variables are uncommented"
     assert all(value.strip() for value in active.values()), active
     assert active["SLACK_BOT_TOKEN"].startswith("xoxb-")
-    assert active["SLACK_APP_TOKEN"].startswith("xapp-")
+    # A placeholder app token left uncommented would send the bot into Socket Mode with a
+    # token Slack refuses: it is shown commented out, for the user to fill in.
+    app_token = [value for _, name, value, _ in entries if name == "SLACK_APP_TOKEN"]
+    assert app_token and app_token[0].startswith("xapp-")
     # The real loader reads the same thing.
     assert dotenv_values(ENV_EXAMPLE_PATH) == active
 
