@@ -149,8 +149,8 @@ class Phases:
             self.wrap(outbox, name, f"outbox.{name}")
         for name in ("get_item", "get_items"):
             self.wrap(runtime.repo, name, f"repo.{name}")
-        self.wrap(runtime.service, "calendar_for", "service.calendar_for")
-        self.wrap(runtime.service.directory, "_fetch", "  of which users.info (not cached yet)")
+        self.wrap(runtime.workplace, "calendar_for", "workplace.calendar_for")
+        self.wrap(runtime.directory, "_fetch", "  of which users.info (not cached yet)")
         self.wrap(runtime.notifier, "dm_channel", "notifier.dm_channel")
         self.wrap(
             runtime.client, "conversations_open", "  of which conversations.open (not cached yet)"

@@ -147,7 +147,7 @@ def _run(settings: Settings, *, http: bool, port: int | None, host: str) -> None
         settings.defaults.tick,
         housekeeping=lambda: runtime.repo.forget_events(runtime.clock.now() - SEEN_EVENTS_KEPT),
     )
-    runtime.service.home.start()  # re-publishes Home tabs after changes (stopped by close)
+    runtime.home.start()  # re-publishes Home tabs after changes (stopped by close)
     try:
         server.run()
     except KeyboardInterrupt:

@@ -1,4 +1,8 @@
-"""Wires the pieces together: settings → database → Slack client → service → Bolt app."""
+"""The composition root: settings → database → Slack client → use cases → Bolt app.
+
+Everything is built bottom-up and handed in through constructors; nothing is assigned
+after construction.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +13,28 @@ from slack_sdk import WebClient
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
-from bot.slack.app import build_app
+from bot.slack.app import UseCases, build_app
 from bot.slack.client import build_web_client
 from bot.slack.digest_poster import SlackDigestPoster
 from bot.slack.directory import SlackDirectory
+from bot.slack.home_screen import SlackHomeScreen
 from bot.slack.http import WebApp
 from bot.slack.notifier import SlackNotifier
 from bot.slack.priority import AckFirst, AfterAckExecutor
 from bot.store.db import make_engine, migrate, ping
 from bot.store.repo import Repo
-from bot.usecases.clients import Inbox
-from bot.usecases.coverage import Coverage
+from bot.usecases import nudge_kinds
+from bot.usecases.clients import Clients, QuietNudge
+from bot.usecases.commands import PromiseCommand
+from bot.usecases.coverage import Coverage, CoverageNudge
 from bot.usecases.digest import Digests
 from bot.usecases.dispatch import Dispatcher
-from bot.usecases.home import Home, HomeRefresher
-from bot.usecases.promises import Service
+from bot.usecases.end_of_day import EndOfDayNudge
+from bot.usecases.home import Home, HomeRefresher, HomeWatch
+from bot.usecases.planner import Planner
+from bot.usecases.promises import Promises, ResumeNudge
+from bot.usecases.settings import Settings as WorkspaceSettings
+from bot.usecases.workplace import Workplace
 
 
 @dataclass
@@ -32,19 +43,23 @@ class Runtime:
     clock: Clock
     repo: Repo
     client: WebClient
-    service: Service
+    notifier: SlackNotifier
+    directory: SlackDirectory
+    workplace: Workplace
+    planner: Planner
+    uses: UseCases
+    digests: Digests
+    home: HomeRefresher
+    dispatcher: Dispatcher
     app: App
     gate: AckFirst
     after_ack: AfterAckExecutor
-    dispatcher: Dispatcher
-    notifier: SlackNotifier
 
     def web(self) -> WebApp:
         return WebApp(self.app, healthy=lambda: ping(self.repo.engine), gate=self.gate)
 
     def close(self) -> None:
-        if self.service.home is not None:
-            self.service.home.stop()
+        self.home.stop()
         self.repo.engine.dispose()
 
 
@@ -59,20 +74,62 @@ def build_runtime(
     client = build_web_client(settings.bot_token, settings.slack_api_url)
     notifier = SlackNotifier(client, clock)
     directory = SlackDirectory(client)
-    service = Service(repo, directory, notifier, settings.defaults, clock)
-    service.inbox = Inbox(repo, directory, notifier, service, clock)
-    service.coverage = Coverage(repo, service, clock)
-    service.digests = Digests(repo, service, SlackDigestPoster(notifier), clock)
-    dispatcher = Dispatcher(
-        repo, repo.outbox, notifier, service, clock, lease=settings.lease, digests=service.digests
-    )
     gate = AckFirst()
-    service.home = HomeRefresher(
-        Home(service, lambda team, user, view: client.views_publish(user_id=user, view=view)),
-        before_publish=gate.wait_idle,
+
+    workplace = Workplace(repo.settings, settings.defaults, directory)
+    watch = HomeWatch()
+    planner = Planner(repo, workplace, clock, listeners=[watch])
+    promises = Promises(repo, workplace, planner, notifier, clock)
+    clients = Clients(repo, directory, notifier, workplace, planner, promises, clock)
+    coverage = Coverage(repo, workplace, planner, clock)
+    digests = Digests(repo, workplace, SlackDigestPoster(notifier), clock)
+    home = Home(repo, workplace, digests, coverage, SlackHomeScreen(client), clock)
+    refresher = HomeRefresher(watch, home, before_publish=gate.wait_idle)
+    workspace_settings = WorkspaceSettings(workplace, planner, digests, coverage, clock)
+    command = PromiseCommand(workplace, promises, clients, coverage, digests, workspace_settings)
+    kinds = nudge_kinds.table(
+        end_of_day=EndOfDayNudge(repo, workplace, planner),
+        resume=ResumeNudge(promises),
+        quiet=QuietNudge(clients),
+        coverage=CoverageNudge(coverage),
+        digests=digests,
+    )
+    dispatcher = Dispatcher(
+        repo,
+        repo.outbox,
+        notifier,
+        workplace,
+        kinds,
+        clock,
+        lease=settings.lease,
+        each_tick=[digests.ensure_all],
+    )
+    uses = UseCases(
+        command=command,
+        promises=promises,
+        clients=clients,
+        coverage=coverage,
+        settings=workspace_settings,
+        workplace=workplace,
+        home=refresher,
+        clock=clock,
     )
     after_ack = AfterAckExecutor(gate)
-    app = build_app(client, settings.signing_secret, service, notifier, service.inbox, after_ack)
+    app = build_app(client, settings.signing_secret, uses, notifier, directory, after_ack)
     return Runtime(
-        settings, clock, repo, client, service, app, gate, after_ack, dispatcher, notifier
+        settings=settings,
+        clock=clock,
+        repo=repo,
+        client=client,
+        notifier=notifier,
+        directory=directory,
+        workplace=workplace,
+        planner=planner,
+        uses=uses,
+        digests=digests,
+        home=refresher,
+        dispatcher=dispatcher,
+        app=app,
+        gate=gate,
+        after_ack=after_ack,
     )

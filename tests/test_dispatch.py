@@ -17,11 +17,13 @@ from sqlalchemy import select, update
 
 import bot.usecases.dispatch
 from bot.clock import FrozenClock
+from bot.core.plan import Kind
 from bot.store.db import make_engine, migrate
 from bot.store.models import Nudge
 from bot.store.outbox import Want
 from bot.store.repo import NewItem, Repo
 from bot.usecases.dispatch import Dispatcher
+from bot.usecases.nudge_kinds import ItemNudge, Kinds
 from bot.usecases.ports import EndOfDay, NudgeView
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
@@ -32,8 +34,8 @@ class _Calendar:
     tz: ZoneInfo
 
 
-class _Service:
-    """What the dispatcher asks the service for `before` nudges: a calendar."""
+class _Workplace:
+    """What the dispatcher asks the workplace for: each recipient's time zone."""
 
     def calendar_for(self, team_id: str, user_id: str) -> _Calendar:
         return _Calendar(ZoneInfo("UTC"))
@@ -87,7 +89,8 @@ def rows(repo: Repo) -> dict[int, Nudge]:
 
 
 def dispatcher(repo: Repo, messenger: Recorder) -> Dispatcher:
-    return Dispatcher(repo, repo.outbox, messenger, _Service(), FrozenClock(NOW))
+    kinds = Kinds(dms={Kind.BEFORE: ItemNudge()})
+    return Dispatcher(repo, repo.outbox, messenger, _Workplace(), kinds, FrozenClock(NOW))  # type: ignore[arg-type]
 
 
 def test_it_posts_from_one_thread_in_order_and_records_every_dm(repo: Repo) -> None:

@@ -3,23 +3,45 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.clock import Clock
+from bot.slack.directory import SlackDirectory
 from bot.slack.listeners import actions, commands, coverage, done, events, home, shortcuts, views
 from bot.slack.notifier import SlackNotifier
 from bot.slack.priority import AckFirst, AfterAckExecutor
-from bot.usecases.clients import Inbox
-from bot.usecases.promises import Service
+from bot.usecases.clients import Clients
+from bot.usecases.commands import PromiseCommand
+from bot.usecases.coverage import Coverage
+from bot.usecases.home import HomeRefresher
+from bot.usecases.promises import Promises
+from bot.usecases.settings import Settings
+from bot.usecases.workplace import Workplace
+
+
+@dataclass(frozen=True)
+class UseCases:
+    """What the listeners act through; each listener module takes the few it uses."""
+
+    command: PromiseCommand
+    promises: Promises
+    clients: Clients
+    coverage: Coverage
+    settings: Settings
+    workplace: Workplace
+    home: HomeRefresher
+    clock: Clock
 
 
 def build_app(
     client: WebClient,
     signing_secret: str,
-    service: Service,
+    uses: UseCases,
     notifier: SlackNotifier,
-    inbox: Inbox,
+    directory: SlackDirectory,
     after_ack: AfterAckExecutor | None = None,
 ) -> App:
     """A Bolt app on the shared client; it checks every request's signature."""
@@ -33,12 +55,12 @@ def build_app(
         listener_executor=after_ack or AfterAckExecutor(AckFirst()),
         logger=logging.getLogger("bot.slack"),
     )
-    events.register(app, inbox)  # first: most requests are events
-    commands.register(app, service)
-    actions.register(app, service, notifier)
-    done.register(app, service, notifier)
-    coverage.register(app, service.coverage)
-    views.register(app, service)
-    shortcuts.register(app, inbox)
-    home.register(app, service)
+    events.register(app, uses.clients)  # first: most requests are events
+    commands.register(app, uses.command, uses.clock)
+    actions.register(app, uses.promises, uses.workplace, uses.home, notifier)
+    done.register(app, uses.promises, uses.workplace, uses.home, notifier)
+    coverage.register(app, uses.coverage, directory)
+    views.register(app, uses.promises, uses.settings)
+    shortcuts.register(app, uses.clients)
+    home.register(app, uses.home)
     return app

@@ -11,6 +11,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.clock import Clock
 from bot.core.outcome import Outcome
 from bot.slack.blocks import nudges
 from bot.slack.blocks import promises as blocks
@@ -39,7 +40,7 @@ PERMANENT = {
 
 
 class SlackNotifier:
-    def __init__(self, client: WebClient, clock: Any) -> None:
+    def __init__(self, client: WebClient, clock: Clock) -> None:
         self.client = client
         self.clock = clock
         self._dm_channels: dict[str, str] = {}

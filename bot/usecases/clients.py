@@ -18,11 +18,15 @@ from bot.core import commands as cmd
 from bot.core.plan import Kind, quiet_at
 from bot.core.sla import reply_due
 from bot.core.when import WhenError, parse_when
-from bot.store.models import ClientChannel, Item
+from bot.store.models import ClientChannel, Item, Nudge
 from bot.store.outbox import Want
 from bot.store.repo import Repo
+from bot.usecases.nudge_kinds import Due, Skip
+from bot.usecases.planner import Planner
 from bot.usecases.ports import ChannelInfo, Directory, DirectoryUnavailable, NotifyError, NudgeView
-from bot.usecases.promises import Created, Invocation, Problem, Service
+from bot.usecases.promises import Promises
+from bot.usecases.results import Created, Invocation, Problem
+from bot.usecases.workplace import Workplace
 
 log = logging.getLogger(__name__)
 
@@ -71,19 +75,23 @@ class Unwatched:
     was_watched: bool
 
 
-class Inbox:
+class Clients:
     def __init__(
         self,
         repo: Repo,
         directory: Directory,
         channels: ChannelInfo,
-        service: Service,
+        workplace: Workplace,
+        planner: Planner,
+        promises: Promises,
         clock: Clock,
     ) -> None:
         self.repo = repo
         self.directory = directory
         self.channels = channels
-        self.service = service
+        self.workplace = workplace
+        self.planner = planner
+        self.promises = promises
         self.clock = clock
         self._watched: dict[str, tuple[float, dict[str, ClientChannel]]] = {}
         self._lock = threading.Lock()
@@ -108,6 +116,15 @@ class Inbox:
                 self._watched[team_id] = hit
         return hit[1].get(channel_id)
 
+    def first_time(self, team_id: str, event_id: str) -> bool:
+        """False for an event already handled (Slack retries; Socket Mode drops the marker)."""
+        return self.repo.mark_event_seen(team_id, event_id, self.clock.now())
+
+    def owner_of(self, team_id: str, channel_id: str) -> str | None:
+        """Who owns a watched channel (read afresh), or None when it is not watched."""
+        channel = self.repo.channels.watched(team_id, channel_id)
+        return channel.owner_id if channel else None
+
     def _forget_watched(self, team_id: str) -> None:
         with self._lock:
             self._watched.pop(team_id, None)
@@ -118,7 +135,7 @@ class Inbox:
         if not who.channel_id or who.channel_id.startswith("D"):
             return Problem("Run `watch` in the client's channel.", "/promise watch Acme")
         owner = c.owner or who.user_id
-        problem = self.service.check_person(who.team_id, owner)
+        problem = self.workplace.check_person(who.team_id, owner)
         if problem:
             return Problem(problem, "/promise watch Acme owner @maria")
         try:
@@ -169,7 +186,7 @@ class Inbox:
             item = self.repo.channels.by_message(m.team_id, m.channel_id, m.deleted_ts)
             if item is not None and item.status == "open":
                 self.repo.cancel_item(m.team_id, item.id, "client", self.clock.now())
-                self.service.replan(self.repo.get_item(m.team_id, item.id) or item)
+                self.planner.replan(self.repo.get_item(m.team_id, item.id) or item)
                 return "cancelled"
             return "ignored"
         if m.edited_ts:
@@ -178,7 +195,7 @@ class Inbox:
             )
             if owner is None:
                 return "ignored"
-            self._home_changed(m.team_id, owner)
+            self.planner.changed(m.team_id, owner)
             return "edited"
         if not written or not m.user:
             return "ignored"
@@ -186,7 +203,7 @@ class Inbox:
             m.team_id, m.channel_id, m.thread_ts, m.ts, m.user, self.clock.now()
         )
         for item in closed:
-            self.service.replan(item)
+            self.planner.replan(item)
         return f"closed {len(closed)}" if closed else "team"
 
     def plan_quiet(self, team_id: str, channel_id: str) -> None:
@@ -197,8 +214,8 @@ class Inbox:
         if channel is None:
             return
         last = _minute(channel.last_client_at or channel.created_at)
-        cal = self.service.calendar_for(team_id, channel.owner_id)
-        at = quiet_at(last, cal, self.service.workspace(team_id).quiet_after)
+        cal = self.workplace.calendar_for(team_id, channel.owner_id)
+        at = quiet_at(last, cal, self.workplace.settings(team_id).quiet_after)
         key = f"quiet:{channel_id}:{last.isoformat()}"
         now = self.clock.now()
         self.repo.outbox.ensure(team_id, Want(channel.owner_id, Kind.QUIET, key, at), now)
@@ -230,17 +247,17 @@ class Inbox:
         self, who: Invocation, m: ChannelMessage, owner: str, when: str | None
     ) -> Created | Problem:
         """The message shortcut: record any message as a reply owed, by hand."""
-        if problem := self.service.check_person(who.team_id, owner):
+        if problem := self.workplace.check_person(who.team_id, owner):
             return Problem(problem, "Pick a teammate as the owner.")
         now = self.clock.now()
-        cal = self.service.calendar_for(who.team_id, who.user_id)
+        cal = self.workplace.calendar_for(who.team_id, who.user_id)
         if when:
             try:
                 due = parse_when(when, now, cal)
             except WhenError as e:
                 return Problem(str(e), "tomorrow noon")
         else:
-            d = self.service.workspace(who.team_id)
+            d = self.workplace.settings(who.team_id)
             due = reply_due(now, cal, cutoff=d.eod_cutoff, within=d.reply_within)
         channel = self.repo.channels.watched(who.team_id, m.channel_id)
         item = Item(
@@ -268,7 +285,7 @@ class Inbox:
                 f"That message is already tracked as #{existing.id if existing else '?'}.",
                 "/promise list",
             )
-        self.service.replan(stored)
+        self.planner.replan(stored)
         return Created(stored, cal.tz.key)
 
     def on_check_mark(self, team_id: str, channel_id: str, ts: str, user: str) -> bool:
@@ -282,7 +299,7 @@ class Inbox:
             team_id, channel_id, item.thread_ts, _after(ts), user, self.clock.now()
         )
         for i in closed:
-            self.service.replan(i)
+            self.planner.replan(i)
         return bool(closed)
 
     def _is_client(self, m: ChannelMessage, named: str) -> bool:
@@ -301,8 +318,8 @@ class Inbox:
         one transaction; then resume what was waiting on them and re-plan the quiet nudge."""
         at = _when(m.ts)
         owner = channel.owner_id
-        cal = self.service.calendar_for(m.team_id, owner)
-        d = self.service.workspace(m.team_id)
+        cal = self.workplace.calendar_for(m.team_id, owner)
+        d = self.workplace.settings(m.team_id)
         item = Item(
             team_id=m.team_id,
             kind="reply",
@@ -327,7 +344,7 @@ class Inbox:
             thread_ts=m.thread_ts,
             event_id=m.event_id,
             window=FOLD_WINDOW,
-            plan=self.service.planner(m.team_id, owner, now),
+            plan=self.planner.plan_for(m.team_id, owner, now),
             now=now,
         )
         if done.outcome == "duplicate":
@@ -335,17 +352,13 @@ class Inbox:
         for item_id in done.waiting:  # the client wrote again: their turn is over
             waiting = self.repo.get_item(m.team_id, item_id)
             if waiting is not None:
-                self.service.resume(waiting)
+                self.promises.resume(waiting)
         if done.item is not None:
-            self.service.replan(done.item, stored=True)
+            self.planner.replan(done.item, stored=True)
         if done.folded_into_owner is not None:  # its text grew: that owner's Home shows it
-            self._home_changed(m.team_id, done.folded_into_owner)
+            self.planner.changed(m.team_id, done.folded_into_owner)
         self._heard_from_client(m.team_id, m.channel_id, at)
         return done.outcome
-
-    def _home_changed(self, team_id: str, owner_id: str) -> None:
-        if self.service.home is not None:
-            self.service.home.changed(team_id, owner_id)
 
 
 def _minute(at: datetime) -> datetime:
@@ -360,3 +373,16 @@ def _after(ts: str) -> str:
     """A ts just after `ts`: a reaction answers the message it is on."""
     whole, _, frac = ts.partition(".")
     return f"{whole}.{int(frac or 0) + 1:06d}"
+
+
+class QuietNudge:
+    """A client channel gone quiet: reach out (sent unless the client wrote since)."""
+
+    needs_escalation = False
+
+    def __init__(self, clients: Clients) -> None:
+        self.clients = clients
+
+    def check(self, n: Nudge, due: Due) -> NudgeView | Skip:
+        said = self.clients.quiet_view(n.team_id, n.id, n.key)
+        return Skip(said) if isinstance(said, str) else said

@@ -25,8 +25,11 @@ from bot.store.coverage import COMMAND, STATUS
 from bot.store.models import Absence, Item, Nudge
 from bot.store.outbox import Want
 from bot.store.repo import Repo
+from bot.usecases.nudge_kinds import Due, Skip
+from bot.usecases.planner import Planner
 from bot.usecases.ports import NudgeView, Person
-from bot.usecases.promises import Invocation, Problem, Service
+from bot.usecases.results import Invocation, Problem
+from bot.usecases.workplace import Workplace
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +64,10 @@ class AwayCleared:
 
 
 class Coverage:
-    def __init__(self, repo: Repo, service: Service, clock: Clock) -> None:
+    def __init__(self, repo: Repo, workplace: Workplace, planner: Planner, clock: Clock) -> None:
         self.repo = repo
-        self.service = service
+        self.workplace = workplace
+        self.planner = planner
         self.clock = clock
 
     # -- recording
@@ -79,9 +83,9 @@ class Coverage:
         if isinstance(c, cmd.AwayOff):
             ids = self.repo.absences.clear(who.team_id, user, now)
             self._cancel_dms(who.team_id, ids)
-            self._changed(who.team_id, user)
+            self.planner.changed(who.team_id, user)
             return AwayCleared(user, len(ids))
-        cal = self.service.calendar_for(who.team_id, who.user_id)
+        cal = self.workplace.calendar_for(who.team_id, who.user_id)
         try:
             start, end = read_span(c.start, c.until, now, cal)
         except SpanError as e:
@@ -89,7 +93,7 @@ class Coverage:
         stored = self.repo.absences.record(who.team_id, user, start, end, COMMAND, who.user_id, now)
         self._cancel_dms(who.team_id, stored.merged_ids)
         dm_at = self.plan(who.team_id, stored.absence, now)
-        self._changed(who.team_id, user)
+        self.planner.changed(who.team_id, user)
         absence = stored.absence
         due = list(
             self.repo.absences.items_due(who.team_id, user, absence.starts_at, absence.ends_at)
@@ -99,7 +103,7 @@ class Coverage:
             actor_id=who.user_id,
             starts_at=absence.starts_at,
             ends_at=absence.ends_at,
-            tz=self.service.calendar_for(who.team_id, user).tz.key,
+            tz=self.workplace.calendar_for(who.team_id, user).tz.key,
             recorded_at=now,
             due=due,
             dm_at=dm_at,
@@ -118,13 +122,13 @@ class Coverage:
             ended = self.repo.absences.end_status(team_id, person.id, now)
             self._cancel_dms(team_id, ended)
             if ended:
-                self._changed(team_id, person.id)
+                self.planner.changed(team_id, person.id)
             return f"ended {len(ended)} status absence(s)" if ended else "not away"
         start, end = span
         stored = self.repo.absences.record(team_id, person.id, start, end, STATUS, person.id, now)
         self._cancel_dms(team_id, stored.merged_ids)
         self.plan(team_id, stored.absence, now)
-        self._changed(team_id, person.id)
+        self.planner.changed(team_id, person.id)
         return f"away until {end.isoformat()}"
 
     def plan(self, team_id: str, absence: Absence, now: datetime) -> datetime | None:
@@ -134,7 +138,7 @@ class Coverage:
         one, it goes earlier); once sent, or skipped for want of anything due, it is not
         planned again, however often Slack reports the same status.
         """
-        cal = self.service.calendar_for(team_id, absence.user_id)
+        cal = self.workplace.calendar_for(team_id, absence.user_id)
         at = coverage_moment(absence.starts_at, now, cal)
         key = _key(absence.id)
         store = self.repo.absences
@@ -151,12 +155,6 @@ class Coverage:
         for absence in self.repo.absences.ahead(team_id, now):
             self.plan(team_id, absence, now)
 
-    def _changed(self, team_id: str, user_id: str) -> None:
-        """The person's (and so the lead's) App Home shows absences: re-publish them."""
-        home = getattr(self.service, "home", None)
-        if home is not None:
-            home.changed(team_id, user_id)
-
     def _cancel_dms(self, team_id: str, absence_ids: list[int]) -> None:
         """Coverage DMs of absences that were merged away or cleared are not sent."""
         for absence_id in absence_ids:
@@ -165,14 +163,14 @@ class Coverage:
     def _may_set(self, who: Invocation, user: str) -> Problem | None:
         """Yourself, or the lead for someone else; never a bot or a deactivated account."""
         if user != who.user_id:
-            lead = self.service.workspace(who.team_id).lead
+            lead = self.workplace.settings(who.team_id).lead
             if who.user_id != lead:
                 whom = f"the lead (<@{lead}>)" if lead else "the lead (none is set yet)"
                 return Problem(
                     f"Only {whom} can set someone else's absence. You can set your own:",
                     "/promise away dec 22 to jan 2",
                 )
-        problem = self.service.check_person(who.team_id, user)
+        problem = self.workplace.check_person(who.team_id, user)
         if problem:
             return Problem(problem, cmd.EXAMPLE_AWAY)
         return None
@@ -240,7 +238,20 @@ class Coverage:
         return lines
 
     def _tz(self, team_id: str, user_id: str) -> str:
-        return self.service.calendar_for(team_id, user_id).tz.key
+        return self.workplace.calendar_for(team_id, user_id).tz.key
+
+
+class CoverageNudge:
+    """The DM the working day before an absence: what falls due meanwhile — hand it off."""
+
+    needs_escalation = False
+
+    def __init__(self, coverage: Coverage) -> None:
+        self.coverage = coverage
+
+    def check(self, n: Nudge, due: Due) -> NudgeView | Skip:
+        said = self.coverage.view(n.team_id, n)
+        return Skip(said) if isinstance(said, str) else said
 
 
 def _key(absence_id: int) -> str:

@@ -20,7 +20,7 @@ import threading
 import time as timer
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from bot.chart import ChartError
 from bot.chart import render as render_chart
@@ -32,7 +32,9 @@ from bot.core.stats import Day, Facts, Numbers, StatsReport
 from bot.store.models import Nudge
 from bot.store.outbox import Want
 from bot.store.repo import Repo
+from bot.usecases.nudge_kinds import Retry, TickResult
 from bot.usecases.ports import NotifyError
+from bot.usecases.workplace import Workplace
 
 log = logging.getLogger(__name__)
 
@@ -71,24 +73,21 @@ class Poster(Protocol):
     def chart_text(self, start: datetime, end: datetime, tz: str) -> tuple[str, str]: ...
 
 
-Retry = Callable[[Nudge, str, datetime, str, Any], None]
-
-
 def key(kind: str, at: datetime) -> str:
     return f"{kind}@{at.astimezone(UTC).isoformat()}"
 
 
 class Digests:
-    def __init__(  # type: ignore[no-untyped-def]
+    def __init__(
         self,
         repo: Repo,
-        service,
+        workplace: Workplace,
         poster: Poster,
         clock: Clock,
         chart: Callable[[list[Day], str], bytes] = render_chart,
     ) -> None:
         self.repo = repo
-        self.service = service  # bot.usecases.promises.Service: the settings in force per workspace
+        self.workplace = workplace
         self.poster = poster
         self.clock = clock
         self.chart = chart
@@ -102,7 +101,7 @@ class Digests:
 
     def schedule(self, team_id: str, kind: str) -> tuple[str, str]:
         """The crontab line and time zone of a workspace's digest of this kind."""
-        d = self.service.workspace(team_id)
+        d = self.workplace.settings(team_id)
         if kind == Kind.WEEKLY:
             line = d.digest_weekly_cron or default_weekly(d.end_of_day)
         else:
@@ -116,7 +115,7 @@ class Digests:
             hit = self._targets.get(team_id)
         if hit is not None and hit[0] > now and not fresh:
             return hit[1]
-        d = self.service.workspace(team_id)
+        d = self.workplace.settings(team_id)
         channels = [d.digest_channel] if d.digest_channel else []
         if d.digest_client_channels:
             for c in self.repo.channels.all_watched(team_id):
@@ -174,7 +173,7 @@ class Digests:
         nudges: list[Nudge],
         token: str,
         now: datetime,
-        result: Any,
+        result: TickResult,
         retry: Retry,
     ) -> None:
         weekly_due = any(n.kind == Kind.WEEKLY and n.due_at <= now for n in nudges)
@@ -197,7 +196,7 @@ class Digests:
         n: Nudge,
         token: str,
         now: datetime,
-        result: Any,
+        result: TickResult,
         weekly_due: bool,
     ) -> None:
         outbox = self.repo.outbox
@@ -298,7 +297,7 @@ class Digests:
     ) -> tuple[Facts, Numbers, str | None]:
         """The facts and figures of a channel's digest: the whole workspace's loops in the
         digest channel, a client channel's own loops there. Also the scope (None: all)."""
-        scope = None if channel == self.service.workspace(team).digest_channel else channel
+        scope = None if channel == self.workplace.settings(team).digest_channel else channel
         facts = self.repo.stats.facts(team, since, until, now, channel_id=scope)
         return facts, stats.numbers(facts, since, until), scope
 

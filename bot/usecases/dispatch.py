@@ -20,6 +20,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict, deque
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,15 +30,15 @@ from bot.core.plan import Kind
 from bot.store.models import Item, Nudge
 from bot.store.outbox import Delivered, Outbox
 from bot.store.repo import Repo
+from bot.usecases.nudge_kinds import Kinds, Skip, TickResult
 from bot.usecases.ports import EndOfDay, Messenger, NotifyError, NudgeView
+from bot.usecases.workplace import Workplace
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
 COALESCE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
-BACKLOG_SHOWN = 3
-DIGEST_KINDS = (Kind.DIGEST, Kind.WEEKLY)
 # Rows are renewed, and items read, for SLICE people at a time, just before their DMs, and
 # again when that is more than FRESH old (or a third of the lease): a DM is never built from
 # data older than that, nor sent on a lease that may have run out.
@@ -56,11 +57,20 @@ class _Ready:
     fresh_until: float  # time.monotonic()
     people: set[tuple[str, str]]
     held: set[int]  # nudge IDs this claim still holds
+    now: datetime
     items: dict[tuple[str, int], Item] = field(default_factory=dict)
     escalations: dict[tuple[str, int], datetime] = field(default_factory=dict)  # by item
 
     def covers(self, team: str, user: str) -> bool:
         return (team, user) in self.people and time.monotonic() < self.fresh_until
+
+    # what a nudge kind may read (bot.usecases.nudge_kinds.Due)
+
+    def item(self, n: Nudge) -> Item | None:
+        return self.items.get((n.team_id, n.item_id)) if n.item_id is not None else None
+
+    def escalates_at(self, n: Nudge) -> datetime | None:
+        return self.escalations.get((n.team_id, n.item_id)) if n.item_id is not None else None
 
 
 @dataclass
@@ -89,33 +99,29 @@ def _overdue(dm: _Dm) -> bool:
     )
 
 
-@dataclass
-class TickResult:
-    sent: int = 0
-    skipped: int = 0
-    failed: int = 0
-    retried: int = 0
-
-
 class Dispatcher:
-    def __init__(  # type: ignore[no-untyped-def]
+    def __init__(
         self,
         repo: Repo,
         outbox: Outbox,
         messenger: Messenger,
-        service,
+        workplace: Workplace,
+        kinds: Kinds,
         clock: Clock,
         lease: timedelta = LEASE,
-        digests=None,  # bot.usecases.digest.Digests: posts the digest rows, plans the next ones
+        each_tick: Sequence[Callable[[], None]] = (),
     ) -> None:
-        self.digests = digests
-        self.lease = lease
-        self._stopping = threading.Event()
         self.repo = repo
         self.outbox = outbox
         self.messenger = messenger
-        self.service = service  # calendars and re-planning (bot.usecases.promises.Service)
+        self.workplace = workplace  # each recipient's time zone
+        self.kinds = kinds
         self.clock = clock
+        self.lease = lease
+        self.each_tick = tuple(
+            each_tick
+        )  # planning that no change triggers (digests); never raises
+        self._stopping = threading.Event()
 
     def stop(self) -> None:
         """Finish the batch in hand, then stop (shutdown must not wait on a busy queue)."""
@@ -124,8 +130,8 @@ class Dispatcher:
     def tick(self, limit: int = 200) -> TickResult:
         """Send everything due now; returns what happened (for logs, tests and benchmarks)."""
         result = TickResult()
-        if self.digests is not None:
-            self.digests.ensure_all()  # cheap once queued; never raises
+        for plan in self.each_tick:
+            plan()  # cheap once queued
         # One thread posts the DMs, one after another in order; meanwhile this one builds the
         # next ones and records those sent.
         with ThreadPoolExecutor(1, thread_name_prefix="dispatch-send") as sender:
@@ -170,12 +176,13 @@ class Dispatcher:
                 if not nudges:
                     continue
                 try:
-                    if self.digests is not None and nudges[0].kind in DIGEST_KINDS:
-                        # A channel's digests (`user` is the channel), posted from here:
-                        # the DMs on their way first, so that one post goes out at a time.
+                    channel_kind = self.kinds.channels.get(nudges[0].kind)
+                    if channel_kind is not None:
+                        # A channel's posts (`user` is the channel), posted from here: the
+                        # DMs on their way first, so that one post goes out at a time.
                         while posting:
                             self._record(posting, token, now, result, waiting=0)
-                        self.digests.deliver(team, user, nudges, token, now, result, self._retry)
+                        channel_kind.deliver(team, user, nudges, token, now, result, self._retry)
                         continue
                     dm = self._build(team, user, nudges, token, now, result, ready)
                 except Exception:  # one failing person never blocks the others
@@ -200,13 +207,14 @@ class Dispatcher:
         nudges = [n for person in people for n in groups[person]]
         fresh_for = min(FRESH, self.lease / 3).total_seconds()
         held = self.outbox.renew([n.id for n in nudges], token, self.clock.now() + self.lease)
-        ready = _Ready(time.monotonic() + fresh_for, set(people), held)
+        ready = _Ready(time.monotonic() + fresh_for, set(people), held, self.clock.now())
         item_ids: dict[str, set[int]] = defaultdict(set)
         heads_up: dict[str, set[int]] = defaultdict(set)
         for n in nudges:
             if n.id in held and n.item_id is not None:
                 item_ids[n.team_id].add(n.item_id)
-                if n.kind == Kind.HEADS_UP:
+                kind = self.kinds.dms.get(n.kind)
+                if kind is not None and kind.needs_escalation:
                     heads_up[n.team_id].add(n.item_id)
         for team, ids in item_ids.items():
             for item_id, item in self.repo.get_items(team, ids).items():
@@ -229,57 +237,23 @@ class Dispatcher:
         """A person's DM, from their nudges still worth sending (the others are settled
         here: already sent before a crash, stale, or not a message); None if none is left."""
         views: list[NudgeView] = []
-        eod: EndOfDay | None = None
-        eod_nudges: list[Nudge] = []
-        for n in nudges:
+        # The end-of-day lists go last: they may re-plan the next one, after the others.
+        for n in sorted(nudges, key=lambda n: n.kind == Kind.EOD):
             if n.attempts > 1 and self._already_sent(n, token, now, result):
                 continue
-            if n.kind == Kind.EOD:
-                eod_nudges.append(n)
-                continue
-            item = ready.items.get((team, n.item_id)) if n.item_id is not None else None
-            if n.kind == Kind.COVERAGE:  # away coverage: what falls due while they're away
-                coverage = self.service.coverage.view(team, n)
-                if isinstance(coverage, str):
-                    self.outbox.mark_skipped(n.id, token, coverage)
-                    result.skipped += 1
-                else:
-                    views.append(coverage)
-                continue
-            if n.kind == Kind.QUIET:
-                quiet = self.service.inbox.quiet_view(team, n.id, n.key)
-                if isinstance(quiet, str):
-                    self.outbox.mark_skipped(n.id, token, quiet)
-                    result.skipped += 1
-                else:
-                    views.append(quiet)
-                continue
-            if n.kind == Kind.RESUME:  # not a message: the wait on the client is over
-                self.outbox.mark_skipped(n.id, token, "the wait ended; the clock runs again")
-                if item is not None:
-                    self.service.resume(item)
-                continue
-            why_not = self._stale(n, item, now)
-            if why_not:
-                self.outbox.mark_skipped(n.id, token, why_not)
-                result.skipped += 1
-                continue
-            escalates_at = None
-            if n.kind == Kind.HEADS_UP and item is not None:
-                escalates_at = ready.escalations.get((team, item.id))
-            views.append(NudgeView(n.id, n.kind, item, escalates_at))
-        for n in eod_nudges:
-            why_not, content = self._end_of_day(team, user, n, now)
-            if why_not:
-                self.outbox.mark_skipped(n.id, token, why_not)
-                result.skipped += 1
+            kind = self.kinds.dms.get(n.kind)
+            said = kind.check(n, ready) if kind is not None else Skip(f"no such kind: {n.kind}")
+            if isinstance(said, Skip):
+                self.outbox.mark_skipped(n.id, token, said.reason)
+                result.skipped += said.counted
+                if said.then is not None:
+                    said.then()
             else:
-                eod = content
-                views.append(NudgeView(n.id, n.kind))
-            self.service.ensure_eod(team, user, catch_up=why_not is not None)
+                views.append(said)
         if not views:
             return None
-        tz = self.service.calendar_for(team, user).tz.key
+        eod = next((v.end_of_day for v in reversed(views) if v.end_of_day is not None), None)
+        tz = self.workplace.calendar_for(team, user).tz.key
         return _Dm(team, user, nudges, views, eod, tz)
 
     def _post(self, dm: _Dm, token: str, fresh_until: float) -> None:
@@ -365,42 +339,6 @@ class Dispatcher:
         result.sent += 1
         log.info("nudge %s was already sent before a crash; not sending it again", n.id)
         return True
-
-    def _stale(self, n: Nudge, item: Item | None, now: datetime) -> str | None:
-        """Why a nudge is no longer worth sending, or None when it still is."""
-        if item is None:
-            return "the item is gone"
-        if n.kind == Kind.FOLLOW_UP:
-            return None if item.status == "done" else "the item is not done"
-        if item.status != "open":
-            return f"the item is {item.status}"
-        if n.kind in (Kind.BEFORE, Kind.SNOOZED) and now >= item.due_at:
-            return "the deadline passed before it could be sent"
-        return None
-
-    def _end_of_day(
-        self, team: str, user: str, n: Nudge, now: datetime
-    ) -> tuple[str | None, EndOfDay | None]:
-        cal = self.service.calendar_for(team, user)
-        day = cal.today(n.due_at)
-        if now >= cal.end_of_day_on(day):
-            return "the working day was over before it could be sent", None
-        start, end = cal.start_of_day_on(day), cal.end_of_day_on(day)
-        due_today: list[Item] = []
-        replies: list[Item] = []
-        backlog: list[Item] = []
-        for item in self.repo.open_items(team, owner_id=user, limit=1000):
-            if start <= item.due_at <= end:
-                (replies if item.kind == "reply" else due_today).append(item)
-            elif item.due_at < start:
-                backlog.append(item)
-        backlog.sort(key=lambda i: i.due_at, reverse=True)  # start where you are: newest first
-        content = EndOfDay(
-            due_today, replies, backlog[:BACKLOG_SHOWN], max(0, len(backlog) - BACKLOG_SHOWN)
-        )
-        if content.empty():
-            return "nothing to say", None
-        return None, content
 
     def _retry(self, n: Nudge, token: str, now: datetime, error: str, result: TickResult) -> None:
         if n.attempts >= MAX_ATTEMPTS:

@@ -1,15 +1,10 @@
-"""App Home: gather a person's items, render the Home tab, publish it — and keep it fresh.
+"""App Home: gather a person's items for the Home tab, publish it, and keep it fresh.
 
-`Home` is the use case (one person's data → bot.slack.blocks.home's view → `views.publish`).
-`HomeRefresher` re-publishes after changes: `Service.replan` calls `changed()` after every
-change to an item, up to hundreds of times a second when client messages pour in, so
-`changed()` only marks the person dirty; a worker publishes each dirty person at most once
-per `interval`, and only people who have opened their Home tab (publishing one nobody
-looks at is a wasted call). Tests call `flush()` instead of waiting for the worker.
-
-Other features add to the Home through `Home.week_numbers` (the lead's figures, from
-bot.usecases.digest / bot.core.stats) and `Home.coverage` (bot.usecases.coverage); either missing or failing
-leaves its part out, never the Home.
+`Home` gathers one person's data (`HomeData`; bot/slack/blocks/home.py renders it) and
+publishes it through a `HomeScreen`. `HomeWatch` is told by the planner whose items changed;
+`HomeRefresher` re-publishes those people's tabs on its own thread. Other features add to the
+Home: the lead's figures of the week (bot.usecases.digest) and away cover
+(bot.usecases.coverage); a part that fails is left out, never the Home.
 """
 
 from __future__ import annotations
@@ -17,41 +12,103 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Protocol
 
+from bot.clock import Clock
 from bot.core.agenda import sort_agenda
-from bot.slack.blocks.home import (
-    BACKLOG_MAX,
-    BACKLOG_STEP,
-    SHOWN,
-    TEAM_ITEMS,
-    TEAM_OWNERS,
-    HomeData,
-    OwnerLoad,
-    Section,
-    Team,
-    render_home,
-)
 from bot.store.home import HomeQueries, Row
+from bot.store.models import Item
+from bot.store.repo import Repo
+from bot.usecases.coverage import Coverage
+from bot.usecases.digest import Digests
+from bot.usecases.workplace import Workplace
 
 log = logging.getLogger(__name__)
 
-Publish = Callable[[str, str, dict[str, Any]], None]  # (team, user, view) → views.publish
 Key = tuple[str, str]  # (team, user)
 NUMBERS_TTL = 60.0  # seconds the lead's weekly figures are reused
+# The most items each section shows before its summary line (the backlog grows on demand).
+SHOWN = {"today": 8, "overdue": 8, "replies": 8, "coming": 5}
+BACKLOG_STEP = 5
+BACKLOG_MAX = 40  # never more than this many backlog items, however often "show more"
+TEAM_OWNERS = 10  # the lead sees this many people's loads, most open items first
+TEAM_ITEMS = 3  # …and each one's first few items, soonest first
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section's first items, in reading order, and how many it has in all."""
+
+    items: Sequence[Item] = ()
+    total: int = 0
+
+
+@dataclass(frozen=True)
+class OwnerLoad:
+    """One teammate's open items, for the lead: counts and the first few, soonest first."""
+
+    owner_id: str
+    open: int
+    overdue: int
+    first: Sequence[Item] = ()
+
+
+@dataclass(frozen=True)
+class Team:
+    owners: Sequence[OwnerLoad]  # most open items first
+    people: int  # how many people own open items
+    open: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class HomeData:
+    """Everything one person's Home tab shows; bot/slack/blocks/home.py renders it."""
+
+    user_id: str
+    tz: str  # the viewer's time zone, for the date tokens' fallback text
+    now: datetime
+    today: Section = field(default_factory=Section)
+    overdue: Section = field(default_factory=Section)
+    replies: Section = field(default_factory=Section)
+    backlog: Section = field(default_factory=Section)
+    coming: Section = field(default_factory=Section)
+    backlog_wanted: int = BACKLOG_STEP  # how many backlog items the person asked to see
+    watched: Sequence[str] = ()  # client channel IDs
+    team: Team | None = None  # the lead's view of the team
+    numbers: Sequence[str] | None = None  # this week's numbers, already formatted (lead)
+    coverage: Sequence[str] | None = None  # away cover, already formatted lines
+    notice: str | None = None  # what the person's last click did
+
+
+class HomeScreen(Protocol):
+    def publish(self, team_id: str, user_id: str, data: HomeData) -> None:
+        """Render and publish the person's Home tab; raises when Slack refuses."""
+        ...
 
 
 class Home:
     """One person's Home tab: what they owe, and for the lead, the team at a glance."""
 
-    def __init__(self, service: Any, publish: Publish, queries: HomeQueries | None = None) -> None:
-        self.service = (
-            service  # bot.usecases.promises.Service: calendars, settings, the watched channels
-        )
-        self.queries = queries or HomeQueries(service.repo.sessions)
-        self._publish = publish
+    def __init__(
+        self,
+        repo: Repo,
+        workplace: Workplace,
+        digests: Digests,
+        coverage: Coverage,
+        screen: HomeScreen,
+        clock: Clock,
+    ) -> None:
+        self.repo = repo
+        self.workplace = workplace
+        self.digests = digests
+        self.cover = coverage
+        self.screen = screen
+        self.clock = clock
+        self.queries = HomeQueries(repo.sessions)
         self._backlog: dict[Key, int] = {}  # how much backlog each person last asked to see
         self._numbers: dict[str, tuple[float, list[str]]] = {}  # team → (expires, lines)
         self._lock = threading.Lock()
@@ -60,8 +117,8 @@ class Home:
         self, team_id: str, user_id: str, *, backlog: int | None = None, notice: str | None = None
     ) -> HomeData:
         """Everything the Home tab shows for this person, now."""
-        now = self.service.clock.now()
-        cal = self.service.calendar_for(team_id, user_id)
+        now = self.clock.now()
+        cal = self.workplace.calendar_for(team_id, user_id)
         wanted = self._wanted(team_id, user_id, backlog)
         agenda = sort_agenda(self.queries.open_rows(team_id, user_id), now, cal)
         picks: dict[str, list[Row]] = {
@@ -88,15 +145,12 @@ class Home:
             backlog=section("backlog", agenda.backlog),
             coming=section("coming", agenda.coming),
             backlog_wanted=wanted,
-            watched=[c.channel_id for c in self.service.repo.channels.all_watched(team_id)],
+            watched=[c.channel_id for c in self.repo.channels.all_watched(team_id)],
             team=self._team(team_id, now) if is_lead else None,
             numbers=self.week_numbers(team_id, now) if is_lead else None,
             coverage=self.coverage(team_id, user_id, now, lead=is_lead),
             notice=notice,
         )
-
-    def view(self, team_id: str, user_id: str, **kw: Any) -> dict[str, Any]:
-        return render_home(self.data(team_id, user_id, **kw))
 
     def publish(
         self, team_id: str, user_id: str, *, backlog: int | None = None, notice: str | None = None
@@ -104,15 +158,15 @@ class Home:
         """Publish the person's Home; a failure is logged, never raised (it is never the
         caller's problem that a Home tab could not be refreshed)."""
         try:
-            view = self.view(team_id, user_id, backlog=backlog, notice=notice)
-            self._publish(team_id, user_id, view)
+            data = self.data(team_id, user_id, backlog=backlog, notice=notice)
+            self.screen.publish(team_id, user_id, data)
             return True
         except Exception:
             log.exception("could not publish the Home tab of %s", user_id)
             return False
 
     def lead(self, team_id: str) -> str | None:
-        return self.service.workspace(team_id).lead  # type: ignore[no-any-return]
+        return self.workplace.lead(team_id)
 
     def _wanted(self, team_id: str, user_id: str, backlog: int | None) -> int:
         """Remember the backlog size asked for, so a refresh keeps what the person sees."""
@@ -142,16 +196,13 @@ class Home:
 
         Cached per workspace for NUMBERS_TTL: the lead's Home is re-published after every
         change in the team, and a week's figures need not move by the second."""
-        digests = getattr(self.service, "digests", None)
-        if digests is None:
-            return None
         with self._lock:
             hit = self._numbers.get(team_id)
         if hit is not None and hit[0] > time.monotonic():
             return hit[1]
         try:
             lines = list(
-                digests.report(team_id, self.lead(team_id) or "", "week").team.summary_lines()
+                self.digests.report(team_id, self.lead(team_id) or "", "week").team.summary_lines()
             )
         except Exception:
             log.exception("could not compute this week's numbers for App Home")
@@ -163,38 +214,27 @@ class Home:
     def coverage(self, team_id: str, user_id: str, now: datetime, *, lead: bool) -> list[str]:
         """Away cover (bot.usecases.coverage.Coverage): for the lead, who is away and what is due
         meanwhile; for anyone else, their own absences ahead and what to hand off."""
-        cover = getattr(self.service, "coverage", None)
-        if cover is None:
-            return []
         try:
             if lead:
-                return list(cover.for_lead(team_id, now))
-            return list(cover.for_person(team_id, user_id, now))
+                return list(self.cover.for_lead(team_id, now))
+            return list(self.cover.for_person(team_id, user_id, now))
         except Exception:
             log.exception("could not read away coverage for App Home")
             return []
 
 
-class HomeRefresher:
-    """Debounced re-publishing of Home tabs after changes, on its own thread."""
+class HomeWatch:
+    """Whose Home tab is out of date. The planner tells it after every change to an item, up
+    to hundreds of times a second when client messages pour in, so `changed()` only marks the
+    person (and their team, whose lead sees every item); only people who have opened their
+    Home tab are marked (publishing one nobody looks at is a wasted call)."""
 
-    def __init__(
-        self,
-        home: Home,
-        interval: float = 2.0,
-        before_publish: Callable[[], None] | None = None,
-    ) -> None:
-        self.home = home
-        self.interval = interval
-        # e.g. AckFirst.wait_idle: let Slack's requests be acked before this work.
-        self._before_publish = before_publish
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._opened: set[Key] = set()
         self._dirty: set[Key] = set()
-        self._dirty_teams: set[str] = set()  # their lead's Home shows every item
-        self._wake = threading.Event()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._dirty_teams: set[str] = set()
+        self.wake = threading.Event()
 
     # -- called from request threads: O(1), never blocks on I/O, never raises
 
@@ -205,39 +245,69 @@ class HomeRefresher:
             if key in self._opened:
                 self._dirty.add(key)
             self._dirty_teams.add(team_id)
-        self._wake.set()
+        self.wake.set()
 
     def opened(self, team_id: str, user_id: str) -> None:
         with self._lock:
             self._opened.add((team_id, user_id))
 
+    def published(self, team_id: str, user_id: str) -> None:
+        """Published just now, with every change so far: opened, and no longer dirty."""
+        key = (team_id, user_id)
+        with self._lock:
+            self._opened.add(key)
+            self._dirty.discard(key)
+
+    def is_open(self, team_id: str, user_id: str) -> bool:
+        with self._lock:
+            return (team_id, user_id) in self._opened
+
+    def take(self) -> tuple[set[Key], set[str]]:
+        """The dirty people and teams, which are then clean."""
+        with self._lock:
+            dirty, teams = self._dirty, self._dirty_teams
+            self._dirty, self._dirty_teams = set(), set()
+        return dirty, teams
+
+
+class HomeRefresher:
+    """Debounced re-publishing of the Home tabs `HomeWatch` marks, on its own thread; at most
+    once per `interval` each. Tests call `flush()` instead of waiting for the worker."""
+
+    def __init__(
+        self,
+        watch: HomeWatch,
+        home: Home,
+        interval: float = 2.0,
+        before_publish: Callable[[], None] | None = None,
+    ) -> None:
+        self.watch = watch
+        self.home = home
+        self.interval = interval
+        # e.g. AckFirst.wait_idle: let Slack's requests be acked before this work.
+        self._before_publish = before_publish
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
     def publish(
         self, team_id: str, user_id: str, *, backlog: int | None = None, notice: str | None = None
     ) -> bool:
         """Publish now, on the caller's thread: the tab was opened or a button on it used."""
-        key = (team_id, user_id)
-        with self._lock:
-            self._opened.add(key)
-            self._dirty.discard(key)  # what is published now already has the change
+        self.watch.published(team_id, user_id)  # what is published now has the change
         return self.home.publish(team_id, user_id, backlog=backlog, notice=notice)
-
-    # -- the worker
 
     def flush(self) -> int:
         """Publish every dirty Home now (the lead's when their team's items changed);
         returns how many were published."""
-        with self._lock:
-            dirty, teams = self._dirty, self._dirty_teams
-            self._dirty, self._dirty_teams = set(), set()
+        dirty, teams = self.watch.take()
         for team in teams:
             try:
                 lead = self.home.lead(team)
             except Exception:
                 log.exception("could not read the lead of %s", team)
                 continue
-            with self._lock:
-                if lead and (team, lead) in self._opened:
-                    dirty.add((team, lead))
+            if lead and self.watch.is_open(team, lead):
+                dirty.add((team, lead))
         return sum(self.home.publish(team, user) for team, user in sorted(dirty))
 
     def start(self) -> None:
@@ -249,22 +319,20 @@ class HomeRefresher:
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stopping.set()
-        self._wake.set()
+        self.watch.wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
 
     def _run(self) -> None:
         while not self._stopping.is_set():
-            self._wake.wait()
+            self.watch.wake.wait()
             if self._stopping.is_set():
                 return
-            self._wake.clear()
+            self.watch.wake.clear()
             try:
                 if self._before_publish is not None:
                     self._before_publish()
                 self.flush()
             except Exception:
                 log.exception("Home refresh failed")
-            # Each person at most once per interval; changes meanwhile wait for the next round.
-            self._stopping.wait(self.interval)

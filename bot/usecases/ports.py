@@ -67,6 +67,7 @@ class NudgeView:
     away_from: datetime | None = None
     away_until: datetime | None = None
     items: tuple[Item, ...] = ()
+    end_of_day: EndOfDay | None = None  # the end-of-day DM's lists
 
 
 @dataclass(frozen=True)

@@ -259,14 +259,14 @@ def test_the_lead_sees_who_is_away_and_what_is_due_then(bot: Bot) -> None:
     bot.command("away dec 22 to jan 2")
     bot.command("away dec 7 to dec 8", user="U0HELPER")
 
-    lines = bot.runtime.service.coverage.for_lead(TEAM, bot.clock.now())
+    lines = bot.runtime.uses.coverage.for_lead(TEAM, bot.clock.now())
 
     assert len(lines) == 2
     helper, owner = lines  # soonest first
     assert helper.startswith("<@U0HELPER> is away") and "nothing of theirs" in helper
     assert owner.startswith("<@U0OWNER> is away <!date^")
     assert f"with 2 open items due then (#{deck.id}, #{call.id})" in owner
-    mine = bot.runtime.service.coverage.for_person(TEAM, "U0OWNER", bot.clock.now())
+    mine = bot.runtime.uses.coverage.for_person(TEAM, "U0OWNER", bot.clock.now())
     assert len(mine) == 1 and "You're away" in mine[0] and f"#{deck.id}" in mine[0]
 
 

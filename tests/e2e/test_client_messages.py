@@ -419,7 +419,7 @@ def test_a_busy_channel_re_plans_its_quiet_nudge_at_most_once_a_minute(watched: 
         ("quiet:C0CLIENT:2026-12-01T15:00:00+00:00", "cancelled"),
         ("quiet:C0CLIENT:2026-12-01T15:02:00+00:00", "queued"),
     ]
-    inbox = watched.runtime.service.inbox
+    inbox = watched.runtime.uses.clients
     for key in quiet[1][0], "quiet:C0CLIENT:2026-12-01T15:02:07+00:00":  # (keys used to be exact)
         assert not isinstance(inbox.quiet_view("T0001", 1, key), str)
     assert inbox.quiet_view("T0001", 1, "quiet:C0CLIENT:2026-12-01T15:00:00+00:00") == (
@@ -434,7 +434,7 @@ def test_a_folded_or_edited_client_message_refreshes_the_owners_home(watched: Bo
     asked = ts_at(START)
     client_says(watched, "Can you send the deck?", asked)
     settle(watched)
-    home = watched.runtime.service.home
+    home = watched.runtime.home
     assert home.flush() == 1
     client_says(watched, "And the figures, please", ts_at(START + timedelta(minutes=1)))
     [item] = settle(watched)

@@ -234,14 +234,14 @@ def test_the_home_is_refreshed_after_a_change_but_only_for_those_who_opened_it(b
 
     bot.command("send the deck by 4pm", user=OWNER)
     bot.command("send the figures by 4pm", user=HELPER)  # Sam never opened the tab
-    assert bot.runtime.service.home.flush() == 2  # Maria's, and the lead's team view
+    assert bot.runtime.home.flush() == 2  # Maria's, and the lead's team view
 
     assert len(publishes(bot, OWNER)) == before_owner + 1
     assert "send the deck" in text_of(bot.fake.home_view(OWNER) or {})
     assert "send the figures" in text_of(bot.fake.home_view(LEAD) or {})
     assert publishes(bot, HELPER) == []
     assert len(publishes(bot, LEAD)) == before_lead + 1
-    assert bot.runtime.service.home.flush() == 0  # nothing changed since
+    assert bot.runtime.home.flush() == 0  # nothing changed since
 
 
 def test_a_hand_off_refreshes_both_owners(bot: Bot) -> None:
@@ -250,7 +250,7 @@ def test_a_hand_off_refreshes_both_owners(bot: Bot) -> None:
     open_home(bot, OWNER)
     open_home(bot, HELPER)
     bot.command(f"handoff {item_id} <@U0HELPER|sam>", user=OWNER)
-    assert bot.runtime.service.home.flush() == 2
+    assert bot.runtime.home.flush() == 2
     assert item_id not in buttons_by_item(bot.fake.home_view(OWNER) or {"blocks": []})
     assert item_id in buttons_by_item(bot.fake.home_view(HELPER) or {"blocks": []})
 
@@ -280,7 +280,7 @@ def test_done_on_the_home_closes_thanks_and_republishes(bot: Bot) -> None:
     view = bot.fake.home_view(OWNER) or {}
     assert f"#{deck.id} done" in text_of(view)
     assert set(buttons_by_item(view)) == {ids["send the slides"]}
-    assert bot.runtime.service.home.flush() == 0  # already published with the change
+    assert bot.runtime.home.flush() == 0  # already published with the change
 
 
 def test_done_on_a_reply_owed_closes_on_the_click(bot: Bot) -> None:
@@ -343,7 +343,7 @@ def test_a_failed_publish_is_logged_not_raised(bot: Bot, caplog: Any) -> None:
     open_home(bot, OWNER)
     bot.fake.fail_next("views.publish", status=200, error="not_enabled")
     bot.command("send the deck by 4pm")  # the command still answers
-    assert bot.runtime.service.home.flush() == 0
+    assert bot.runtime.home.flush() == 0
     assert "could not publish the Home tab" in caplog.text
     assert bot.items()[0].status == "open"
 
@@ -356,7 +356,7 @@ def test_the_lead_sees_this_weeks_numbers_and_who_is_away(bot: Bot) -> None:
     open_home(bot, OWNER)
 
     bot.command("away dec 22 to jan 2", user=OWNER)
-    assert bot.runtime.service.home.flush() == 2  # Maria's Home and the lead's
+    assert bot.runtime.home.flush() == 2  # Maria's Home and the lead's
 
     lead = text_of(bot.fake.home_view(LEAD) or {})
     assert "This week" in lead and "1 loop closed" in lead

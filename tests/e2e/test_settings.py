@@ -96,7 +96,7 @@ def test_a_workspace_admin_may_change_them_too(
     view = open_settings(bot, "U0ADMIN")
     assert submit(bot, view, "U0ADMIN", lead="U0LEAD").status == 200
     assert stored(bot) == {"PROMISE_LEAD": "U0LEAD"}
-    assert bot.runtime.service.workspace(TEAM).lead == "U0LEAD"
+    assert bot.runtime.workplace.settings(TEAM).lead == "U0LEAD"
 
 
 def test_saving_changes_later_plans_and_re_plans_open_items(bot: Bot) -> None:
@@ -120,7 +120,7 @@ def test_saving_changes_later_plans_and_re_plans_open_items(bot: Bot) -> None:
     # A new promise "by EOD" now means 18:00.
     bot.command("call the client back by EOD")
     assert bot.items()[-1].due_at == datetime(2026, 12, 1, 18, 0, tzinfo=NY)
-    assert bot.runtime.service.workspace(TEAM).end_of_day == time(18)
+    assert bot.runtime.workplace.settings(TEAM).end_of_day == time(18)
 
 
 def test_bad_values_show_under_their_fields_and_change_nothing(bot: Bot) -> None:
@@ -153,7 +153,7 @@ def test_a_workspace_can_switch_off_what_the_environment_set(bot: Bot) -> None:
     view = open_settings(bot, "U0LEAD")
     submit(bot, view, "U0LEAD", lead=None, reply_within="4h")
     assert stored(bot) == {"PROMISE_LEAD": "", "PROMISE_REPLY_WITHIN": "4h"}
-    settings = bot.runtime.service.workspace(TEAM)
+    settings = bot.runtime.workplace.settings(TEAM)
     assert settings.lead is None and settings.reply_within is not None
     # With no lead any more, the former lead is an ordinary member: no form for them.
     answer = bot.command("settings", user="U0LEAD")
@@ -163,8 +163,8 @@ def test_a_workspace_can_switch_off_what_the_environment_set(bot: Bot) -> None:
 def test_settings_belong_to_one_workspace(bot: Bot) -> None:
     view = open_settings(bot, "U0LEAD")
     submit(bot, view, "U0LEAD", end_of_day="18:30")
-    assert bot.runtime.service.workspace(TEAM).end_of_day == time(18, 30)
-    assert bot.runtime.service.workspace("T0OTHER").end_of_day == time(17)
+    assert bot.runtime.workplace.settings(TEAM).end_of_day == time(18, 30)
+    assert bot.runtime.workplace.settings("T0OTHER").end_of_day == time(17)
 
 
 def test_settings_take_nothing_after_the_word(bot: Bot) -> None:

@@ -6,16 +6,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.slack.blocks.home import (
-    HOME_MORE,
-    HomeData,
-    OwnerLoad,
-    Section,
-    Team,
-    clip,
-    render_home,
-)
+from bot.slack.blocks.home import HOME_MORE, clip, render_home
 from bot.store.models import Item
+from bot.usecases.home import HomeData, OwnerLoad, Section, Team
 from tests.fakeslack.blockkit import view_errors
 
 NY = ZoneInfo("America/New_York")

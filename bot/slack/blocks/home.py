@@ -9,8 +9,6 @@ while there is room. The buttons are the nudges' own (same action IDs, same hand
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -18,17 +16,20 @@ from bot.core.durations import format_duration
 from bot.slack.blocks.nudges import DONE, MORE_TIME, _button, _snooze_menu
 from bot.slack.blocks.promises import _chunks, safe, when
 from bot.store.models import Item
+from bot.usecases.home import (
+    BACKLOG_MAX,
+    BACKLOG_STEP,
+    SHOWN,
+    TEAM_ITEMS,
+    TEAM_OWNERS,
+    HomeData,
+    Section,
+)
 
 HOME_MORE = "home_more"
 MAX_BLOCKS = 100  # Slack's limit for a Home tab
 SECTION_TEXT_MAX = 3000
 WHAT_MAX = 200  # characters of an item's text shown in Home
-# The most items each section shows before its summary line (the backlog grows on demand).
-SHOWN = {"today": 8, "overdue": 8, "replies": 8, "coming": 5}
-BACKLOG_STEP = 5
-BACKLOG_MAX = 40  # never more than this many backlog items, however often "show more"
-TEAM_OWNERS = 10  # the lead sees this many people's loads, most open items first
-TEAM_ITEMS = 3  # …and each one's first few items, soonest first
 
 TITLES = {
     "today": ":calendar: *Due today*",
@@ -44,50 +45,6 @@ MORE_WORDS = {
     "backlog": "older in the backlog",
     "coming": "coming up",
 }
-
-
-@dataclass(frozen=True)
-class Section:
-    """A section's first items, in reading order, and how many it has in all."""
-
-    items: Sequence[Item] = ()
-    total: int = 0
-
-
-@dataclass(frozen=True)
-class OwnerLoad:
-    """One teammate's open items, for the lead: counts and the first few, soonest first."""
-
-    owner_id: str
-    open: int
-    overdue: int
-    first: Sequence[Item] = ()
-
-
-@dataclass(frozen=True)
-class Team:
-    owners: Sequence[OwnerLoad]  # most open items first
-    people: int  # how many people own open items
-    open: int
-    overdue: int
-
-
-@dataclass(frozen=True)
-class HomeData:
-    user_id: str
-    tz: str  # the viewer's time zone, for the date tokens' fallback text
-    now: datetime
-    today: Section = field(default_factory=Section)
-    overdue: Section = field(default_factory=Section)
-    replies: Section = field(default_factory=Section)
-    backlog: Section = field(default_factory=Section)
-    coming: Section = field(default_factory=Section)
-    backlog_wanted: int = BACKLOG_STEP  # how many backlog items the person asked to see
-    watched: Sequence[str] = ()  # client channel IDs
-    team: Team | None = None  # the lead's view of the team
-    numbers: Sequence[str] | None = None  # this week's numbers, already formatted (lead)
-    coverage: Sequence[str] | None = None  # away cover, already formatted lines
-    notice: str | None = None  # what the person's last click did
 
 
 def render_home(data: HomeData) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from bot.core.stats import StatsReport
 from bot.store.models import Item
 from bot.usecases.clients import NeedsInvite, Unwatched, Watching
 from bot.usecases.coverage import AwayCleared, AwaySet
-from bot.usecases.promises import (
+from bot.usecases.results import (
     AlreadyClosed,
     Cancelled,
     Closed,

@@ -1,6 +1,6 @@
-"""Buttons on nudges: ack at once, act as the service allows, then show in place what was done.
+"""Buttons on nudges: ack at once, act as the use case allows, then show in place what was done.
 
-Every action goes through the service, which checks that the clicker may act (owner,
+Every action goes through bot.usecases.promises, which checks that the clicker may act (owner,
 creator, lead) and that the item is still open; a stale button gets a polite ephemeral
 answer and changes nothing.
 """
@@ -22,7 +22,9 @@ from bot.slack.listeners import home
 from bot.slack.listeners.commands import ack_now
 from bot.slack.modals.frame import modal, submitted
 from bot.slack.notifier import SlackNotifier
-from bot.usecases.promises import (
+from bot.usecases.home import HomeRefresher
+from bot.usecases.promises import Promises, escape
+from bot.usecases.results import (
     AlreadyClosed,
     Closed,
     HandedOff,
@@ -30,10 +32,9 @@ from bot.usecases.promises import (
     Moved,
     Problem,
     Result,
-    Service,
     Snoozed,
-    escape,
 )
+from bot.usecases.workplace import Workplace
 
 log = logging.getLogger(__name__)
 
@@ -92,11 +93,11 @@ def answered(message: dict[str, Any], block_id: str, line: str) -> dict[str, Any
 
 
 def answer_click(
-    service: Service, notifier: SlackNotifier, body: dict[str, Any], result: Result
+    refresher: HomeRefresher, notifier: SlackNotifier, body: dict[str, Any], result: Result
 ) -> None:
     """Show what a click did where it was clicked: on the Home tab, or on the nudge."""
     if home.from_home(body):
-        home.show_on_home(service, who_clicked(body), _summary(result))
+        home.show_on_home(refresher, who_clicked(body), _summary(result))
         return
     show_outcome(notifier, body, where(body), result)
 
@@ -121,18 +122,22 @@ def _item_id(body: dict[str, Any]) -> int:
     return int(str(value).split(":")[0])
 
 
-def on_done(service: Service, notifier: SlackNotifier) -> Callable[..., None]:
+def on_done(
+    promises: Promises, refresher: HomeRefresher, notifier: SlackNotifier
+) -> Callable[..., None]:
     def done(body: dict[str, Any]) -> None:
-        answer_click(service, notifier, body, service.close(who_clicked(body), _item_id(body)))
+        answer_click(refresher, notifier, body, promises.close(who_clicked(body), _item_id(body)))
 
     return done
 
 
-def on_snooze(service: Service, notifier: SlackNotifier) -> Callable[..., None]:
+def on_snooze(
+    promises: Promises, refresher: HomeRefresher, notifier: SlackNotifier
+) -> Callable[..., None]:
     def snooze(body: dict[str, Any]) -> None:
         choice = body["actions"][0]["selected_option"]["value"].split(":", 1)[1]
         answer_click(
-            service, notifier, body, service.snooze(who_clicked(body), _item_id(body), choice)
+            refresher, notifier, body, promises.snooze(who_clicked(body), _item_id(body), choice)
         )
 
     return snooze
@@ -154,9 +159,9 @@ def on_follow_up(done: bool, notifier: SlackNotifier) -> Callable[..., None]:
     return follow_up
 
 
-def open_more_time(service: Service) -> Callable[..., None]:
+def open_more_time(promises: Promises) -> Callable[..., None]:
     def more_time(body: dict[str, Any], client: WebClient) -> None:
-        item = service.repo.get_item(who_clicked(body).team_id, _item_id(body))
+        item = promises.item(who_clicked(body).team_id, _item_id(body))
         if item is None:
             return
         meta = form_meta(body, item.id)
@@ -257,7 +262,7 @@ def new_deadline(view: dict[str, Any]) -> str:
     return f"{day} {at}" if at else day
 
 
-def check_more_time(service: Service) -> Callable[..., None]:
+def check_more_time(promises: Promises) -> Callable[..., None]:
     """Validate the new deadline in the ack, so mistakes show under the field."""
 
     def check(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -265,7 +270,7 @@ def check_more_time(service: Service) -> Callable[..., None]:
         if not text:
             ack(response_action="errors", errors={"when": "Type a new deadline, or pick a date."})
             return
-        problem = service.check_when(who_clicked(body), text)
+        problem = promises.check_when(who_clicked(body), text)
         if problem:
             ack(response_action="errors", errors={"when": problem})
         else:
@@ -274,52 +279,58 @@ def check_more_time(service: Service) -> Callable[..., None]:
     return check
 
 
-def apply_more_time(service: Service, notifier: SlackNotifier) -> Callable[..., None]:
+def apply_more_time(
+    promises: Promises, refresher: HomeRefresher, notifier: SlackNotifier
+) -> Callable[..., None]:
     def apply(body: dict[str, Any], view: dict[str, Any]) -> None:
         meta = json.loads(view["private_metadata"])
         who = who_clicked(body)
-        result = service.move(
+        result = promises.move(
             who,
             int(meta["item"]),
             new_deadline(view),
             escape(submitted(view, "note").get("value") or "") or None,
         )
-        answer_form(service, notifier, who, meta, result)
+        answer_form(refresher, notifier, who, meta, result)
 
     return apply
 
 
-def ack_people(ack: Any, service: Service, team_id: str, block: str, users: Iterable[str]) -> None:
+def ack_people(
+    ack: Any, workplace: Workplace, team_id: str, block: str, users: Iterable[str]
+) -> None:
     """Ack a form, or refuse it under `block` for the first of `users` who can't be picked
     (a bot, a deactivated account, nobody)."""
     for user in users:
-        problem = service.check_person(team_id, user)
+        problem = workplace.check_person(team_id, user)
         if problem:
             ack(response_action="errors", errors={block: problem})
             return
     ack()
 
 
-def check_hand_off(service: Service) -> Callable[..., None]:
+def check_hand_off(workplace: Workplace) -> Callable[..., None]:
     def check(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
         to = submitted(view, "to").get("selected_user") or ""
-        ack_people(ack, service, who_clicked(body).team_id, "to", [to])
+        ack_people(ack, workplace, who_clicked(body).team_id, "to", [to])
 
     return check
 
 
-def apply_hand_off(service: Service, notifier: SlackNotifier) -> Callable[..., None]:
+def apply_hand_off(
+    promises: Promises, refresher: HomeRefresher, notifier: SlackNotifier
+) -> Callable[..., None]:
     def apply(body: dict[str, Any], view: dict[str, Any]) -> None:
         meta = json.loads(view["private_metadata"])
         who = who_clicked(body)
         to = submitted(view, "to").get("selected_user") or ""
-        answer_form(service, notifier, who, meta, service.hand_off(who, int(meta["item"]), to))
+        answer_form(refresher, notifier, who, meta, promises.hand_off(who, int(meta["item"]), to))
 
     return apply
 
 
 def answer_form(
-    service: Service,
+    refresher: HomeRefresher,
     notifier: SlackNotifier,
     who: Invocation,
     meta: dict[str, Any],
@@ -328,7 +339,7 @@ def answer_form(
     """Show what a form did where it was opened from: on the Home tab, or on the nudge
     (updated in place; the person is told privately if that fails)."""
     if meta.get("home"):  # opened from the Home tab: say what was done there
-        home.show_on_home(service, who, _summary(result))
+        home.show_on_home(refresher, who, _summary(result))
         return
     if isinstance(result, Problem | AlreadyClosed):
         notifier.client.chat_postMessage(channel=who.user_id, **blocks.render(result))
@@ -345,14 +356,22 @@ def answer_form(
         notifier.client.chat_postMessage(channel=who.user_id, text=line)
 
 
-def register(app: App, service: Service, notifier: SlackNotifier) -> None:
+def register(
+    app: App,
+    promises: Promises,
+    workplace: Workplace,
+    refresher: HomeRefresher,
+    notifier: SlackNotifier,
+) -> None:
     # Done (nudges.DONE) asks "Who helped?" first: bot/slack/listeners/done.py.
-    app.action(nudges.SNOOZE)(ack=ack_now, lazy=[on_snooze(service, notifier)])
-    app.action(nudges.MORE_TIME)(ack=ack_now, lazy=[open_more_time(service)])
+    app.action(nudges.SNOOZE)(ack=ack_now, lazy=[on_snooze(promises, refresher, notifier)])
+    app.action(nudges.MORE_TIME)(ack=ack_now, lazy=[open_more_time(promises)])
     app.action(nudges.HAND_OFF)(ack=ack_now, lazy=[open_hand_off])
     app.action(nudges.FOLLOW_UP_DONE)(ack=ack_now, lazy=[on_follow_up(True, notifier)])
     app.action(nudges.FOLLOW_UP_SKIP)(ack=ack_now, lazy=[on_follow_up(False, notifier)])
     app.view(MORE_TIME_VIEW)(
-        ack=check_more_time(service), lazy=[apply_more_time(service, notifier)]
+        ack=check_more_time(promises), lazy=[apply_more_time(promises, refresher, notifier)]
     )
-    app.view(HAND_OFF_VIEW)(ack=check_hand_off(service), lazy=[apply_hand_off(service, notifier)])
+    app.view(HAND_OFF_VIEW)(
+        ack=check_hand_off(workplace), lazy=[apply_hand_off(promises, refresher, notifier)]
+    )

@@ -9,10 +9,12 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.clock import Clock
 from bot.slack.blocks import promises as blocks
 from bot.slack.client import respond
 from bot.slack.modals import settings as settings_modal
-from bot.usecases.promises import Invocation, OpenForm, OpenSettings, Service
+from bot.usecases.commands import PromiseCommand
+from bot.usecases.results import Invocation, OpenForm, OpenSettings
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +29,12 @@ def ack_now(ack: Ack) -> None:
     ack()
 
 
-def run_promise(service: Service) -> Callable[..., None]:
+def run_promise(command: PromiseCommand, clock: Clock) -> Callable[..., None]:
     def promise(body: dict[str, Any], client: WebClient) -> None:
         url = body.get("response_url")
         who = Invocation(body["team_id"], body["user_id"], body.get("channel_id"))
         try:
-            result = service.handle(who, body.get("text") or "")
+            result = command.handle(who, body.get("text") or "")
             if isinstance(result, OpenForm):
                 view = blocks.create_modal(result, who.user_id, who.channel_id)
                 client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -41,7 +43,7 @@ def run_promise(service: Service) -> Callable[..., None]:
                 view = settings_modal.modal(result.current, who.channel_id)
                 client.views_open(trigger_id=body["trigger_id"], view=view)
                 return
-            respond(url, blocks.render(result, service.clock.now()))
+            respond(url, blocks.render(result, clock.now()))
         except Exception:
             log.exception("/promise failed")
             respond(url, SORRY)
@@ -49,5 +51,5 @@ def run_promise(service: Service) -> Callable[..., None]:
     return promise
 
 
-def register(app: App, service: Service) -> None:
-    app.command("/promise")(ack=ack_now, lazy=[run_promise(service)])
+def register(app: App, command: PromiseCommand, clock: Clock) -> None:
+    app.command("/promise")(ack=ack_now, lazy=[run_promise(command, clock)])

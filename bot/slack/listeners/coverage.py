@@ -13,22 +13,21 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.slack.directory import person_from
+from bot.slack.directory import SlackDirectory
 from bot.slack.listeners.commands import ack_now
 from bot.usecases.coverage import Coverage
 
 log = logging.getLogger(__name__)
 
 
-def on_user_change(coverage: Coverage) -> Callable[..., None]:
+def on_user_change(coverage: Coverage, directory: SlackDirectory) -> Callable[..., None]:
     def user_change(body: dict[str, Any], event: dict[str, Any]) -> None:
         team = body.get("team_id") or ""
         user = event.get("user") or {}
         if not team or not isinstance(user, dict) or not user.get("id"):
             return
         try:
-            remember = getattr(coverage.service.directory, "remember", None)
-            person = remember(team, user) if remember else person_from(user, team)
+            person = directory.remember(team, user)
             outcome = coverage.on_status(team, person)
             log.debug("user_change for %s: %s", person.id, outcome)
         except Exception:
@@ -37,5 +36,5 @@ def on_user_change(coverage: Coverage) -> Callable[..., None]:
     return user_change
 
 
-def register(app: App, coverage: Coverage) -> None:
-    app.event("user_change")(ack=ack_now, lazy=[on_user_change(coverage)])
+def register(app: App, coverage: Coverage, directory: SlackDirectory) -> None:
+    app.event("user_change")(ack=ack_now, lazy=[on_user_change(coverage, directory)])

@@ -32,7 +32,9 @@ from bot.slack.listeners.commands import ack_now
 from bot.slack.modals.frame import modal, submitted
 from bot.slack.notifier import SlackNotifier
 from bot.store.models import Item
-from bot.usecases.promises import Service
+from bot.usecases.home import HomeRefresher
+from bot.usecases.promises import Promises
+from bot.usecases.workplace import Workplace
 
 log = logging.getLogger(__name__)
 
@@ -40,17 +42,19 @@ DONE_VIEW = "done_helpers"
 MAX_HELPERS = 20
 
 
-def open_who_helped(service: Service, notifier: SlackNotifier) -> Callable[..., None]:
-    close_now = on_done(service, notifier)
+def open_who_helped(
+    promises: Promises, refresher: HomeRefresher, notifier: SlackNotifier
+) -> Callable[..., None]:
+    close_now = on_done(promises, refresher, notifier)
 
     def done(body: dict[str, Any], client: WebClient) -> None:
         who = who_clicked(body)
         item_id = _item_id(body)
-        refusal = service.may_change(who, item_id, "close")
+        refusal = promises.may_change(who, item_id, "close")
         if refusal is not None:  # a stranger or a stale button: say so, open nothing
-            answer_click(service, notifier, body, refusal)
+            answer_click(refresher, notifier, body, refusal)
             return
-        item = service.repo.get_item(who.team_id, item_id)
+        item = promises.item(who.team_id, item_id)
         if item is None or item.kind != "promise" or not item.channel_id:
             close_now(body)  # no public thank-you, so nobody to credit: close on the click
             return
@@ -99,26 +103,36 @@ def helpers_of(view: dict[str, Any]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(submitted(view, "helpers").get("selected_users") or []))
 
 
-def check_helpers(service: Service) -> Callable[..., None]:
+def check_helpers(workplace: Workplace) -> Callable[..., None]:
     """Refuse bots and deactivated accounts under the field, before anything closes."""
 
     def check(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
-        ack_people(ack, service, who_clicked(body).team_id, "helpers", helpers_of(view))
+        ack_people(ack, workplace, who_clicked(body).team_id, "helpers", helpers_of(view))
 
     return check
 
 
-def apply_done(service: Service, notifier: SlackNotifier) -> Callable[..., None]:
+def apply_done(
+    promises: Promises, refresher: HomeRefresher, notifier: SlackNotifier
+) -> Callable[..., None]:
     def apply(body: dict[str, Any], view: dict[str, Any]) -> None:
         meta = json.loads(view["private_metadata"])
         who = who_clicked(body)
         answer_form(
-            service, notifier, who, meta, service.close(who, int(meta["item"]), helpers_of(view))
+            refresher, notifier, who, meta, promises.close(who, int(meta["item"]), helpers_of(view))
         )
 
     return apply
 
 
-def register(app: App, service: Service, notifier: SlackNotifier) -> None:
-    app.action(nudges.DONE)(ack=ack_now, lazy=[open_who_helped(service, notifier)])
-    app.view(DONE_VIEW)(ack=check_helpers(service), lazy=[apply_done(service, notifier)])
+def register(
+    app: App,
+    promises: Promises,
+    workplace: Workplace,
+    refresher: HomeRefresher,
+    notifier: SlackNotifier,
+) -> None:
+    app.action(nudges.DONE)(ack=ack_now, lazy=[open_who_helped(promises, refresher, notifier)])
+    app.view(DONE_VIEW)(
+        ack=check_helpers(workplace), lazy=[apply_done(promises, refresher, notifier)]
+    )

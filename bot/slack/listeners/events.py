@@ -14,7 +14,7 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.slack.listeners.commands import ack_now
-from bot.usecases.clients import ChannelMessage, Inbox
+from bot.usecases.clients import ChannelMessage, Clients
 
 log = logging.getLogger(__name__)
 
@@ -59,30 +59,30 @@ def to_message(body: dict[str, Any], event: dict[str, Any]) -> ChannelMessage:
     )
 
 
-def _first_time(inbox: Inbox, body: dict[str, Any]) -> bool:
+def _first_time(clients: Clients, body: dict[str, Any]) -> bool:
     """False for an event already handled (Slack retries; Socket Mode drops the retry marker)."""
     event_id = body.get("event_id")
     if not event_id:
         return True
-    return inbox.repo.mark_event_seen(body.get("team_id", ""), event_id, inbox.clock.now())
+    return clients.first_time(body.get("team_id", ""), event_id)
 
 
-def in_client_channel(inbox: Inbox) -> Callable[..., bool]:
+def in_client_channel(clients: Clients) -> Callable[..., bool]:
     """Listener matcher: a message in a watched channel (answered from memory)."""
 
     def matches(body: dict[str, Any]) -> bool:
         event = body.get("event") or {}
-        return inbox.is_watched(body.get("team_id", ""), event.get("channel", ""))
+        return clients.is_watched(body.get("team_id", ""), event.get("channel", ""))
 
     return matches
 
 
-def on_message(inbox: Inbox) -> Callable[..., None]:
+def on_message(clients: Clients) -> Callable[..., None]:
     def message(body: dict[str, Any], event: dict[str, Any]) -> None:
-        # The inbox recognises Slack's retries by event_id: for a client's message, in the
+        # Clients recognises Slack's retries by event_id: for a client's message, in the
         # transaction that records it.
         try:
-            outcome = inbox.on_message(to_message(body, event))
+            outcome = clients.on_message(to_message(body, event))
             log.debug("message %s in %s: %s", event.get("ts"), event.get("channel"), outcome)
         except Exception:
             log.exception("could not handle a message event")
@@ -90,14 +90,14 @@ def on_message(inbox: Inbox) -> Callable[..., None]:
     return message
 
 
-def on_reaction(inbox: Inbox) -> Callable[..., None]:
+def on_reaction(clients: Clients) -> Callable[..., None]:
     def reaction(body: dict[str, Any], event: dict[str, Any]) -> None:
         item = event.get("item") or {}
         if event.get("reaction") != "white_check_mark" or item.get("type") != "message":
             return
-        if not _first_time(inbox, body):
+        if not _first_time(clients, body):
             return
-        inbox.on_check_mark(
+        clients.on_check_mark(
             body.get("team_id", ""),
             item.get("channel", ""),
             item.get("ts", ""),
@@ -125,25 +125,25 @@ def ack_then(
     return listener
 
 
-def register(app: App, inbox: Inbox) -> None:
+def register(app: App, clients: Clients) -> None:
     # Registered first, as most requests are message events; the first matching listener wins.
     after_ack = app.listener_runner.listener_executor  # bot.slack.priority.AfterAckExecutor
-    app.event("message", matchers=[in_client_channel(inbox)])(
-        ack_then(after_ack, on_message(inbox))
+    app.event("message", matchers=[in_client_channel(clients)])(
+        ack_then(after_ack, on_message(clients))
     )
     app.event("message")(_ignore)  # everywhere else: ack, nothing more (no copy, no query)
-    app.event("reaction_added", matchers=[in_client_channel_of_item(inbox)])(
-        ack=ack_now, lazy=[on_reaction(inbox)]
+    app.event("reaction_added", matchers=[in_client_channel_of_item(clients)])(
+        ack=ack_now, lazy=[on_reaction(clients)]
     )
     app.event("reaction_added")(_ignore)
     # app_home_opened: bot/slack/listeners/home.py
 
 
-def in_client_channel_of_item(inbox: Inbox) -> Callable[..., bool]:
+def in_client_channel_of_item(clients: Clients) -> Callable[..., bool]:
     def matches(body: dict[str, Any]) -> bool:
         event = body.get("event") or {}
         item = event.get("item") or {}
-        return event.get("reaction") == "white_check_mark" and inbox.is_watched(
+        return event.get("reaction") == "white_check_mark" and clients.is_watched(
             body.get("team_id", ""), item.get("channel", "")
         )
 

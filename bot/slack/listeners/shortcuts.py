@@ -12,19 +12,18 @@ from slack_sdk import WebClient
 from bot.slack.blocks import promises as blocks
 from bot.slack.listeners.commands import ack_now
 from bot.slack.modals import frame as modals
-from bot.usecases.clients import ChannelMessage, Inbox
-from bot.usecases.promises import Invocation, Problem
+from bot.usecases.clients import ChannelMessage, Clients
+from bot.usecases.results import Invocation, Problem
 
 TRACK_VIEW = "track_message"
 
 
-def open_track_form(inbox: Inbox) -> Callable[..., None]:
+def open_track_form(clients: Clients) -> Callable[..., None]:
     def open_form(body: dict[str, Any], client: WebClient) -> None:
         message = body.get("message") or {}
         channel = (body.get("channel") or {}).get("id", "")
         team = (body.get("team") or {}).get("id", "")
-        watched = inbox.repo.channels.watched(team, channel)
-        owner = watched.owner_id if watched else body["user"]["id"]
+        owner = clients.owner_of(team, channel) or body["user"]["id"]
         meta = {
             "channel": channel,
             "ts": message.get("ts"),
@@ -65,7 +64,7 @@ def track_modal(owner: str, meta: str) -> dict[str, Any]:
     )
 
 
-def track_submitted(inbox: Inbox) -> Callable[..., None]:
+def track_submitted(clients: Clients) -> Callable[..., None]:
     def submitted(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
     ) -> None:
@@ -82,7 +81,7 @@ def track_submitted(inbox: Inbox) -> Callable[..., None]:
         )
         owner = modals.submitted(view, "owner").get("selected_user") or ""
         when = (modals.submitted(view, "when").get("value") or "").strip() or None
-        result = inbox.track(who, message, owner, when)
+        result = clients.track(who, message, owner, when)
         if isinstance(result, Problem):
             field = "owner" if "owner" in result.example.lower() else "when"
             ack(response_action="errors", errors={field: result.message})
@@ -101,6 +100,6 @@ def confirm_tracked(
         modals.tell(client, body, view, message)
 
 
-def register(app: App, inbox: Inbox) -> None:
-    app.shortcut("track_client_message")(ack=ack_now, lazy=[open_track_form(inbox)])
-    app.view(TRACK_VIEW)(ack=track_submitted(inbox), lazy=[confirm_tracked])
+def register(app: App, clients: Clients) -> None:
+    app.shortcut("track_client_message")(ack=ack_now, lazy=[open_track_form(clients)])
+    app.view(TRACK_VIEW)(ack=track_submitted(clients), lazy=[confirm_tracked])

@@ -16,7 +16,9 @@ from bot.slack.blocks import promises as blocks
 from bot.slack.modals import frame as modals
 from bot.slack.modals import settings as settings_modal
 from bot.slack.modals.frame import submitted
-from bot.usecases.promises import FormErrors, FormInput, Invocation, Problem, Service, SettingsSaved
+from bot.usecases.promises import Promises
+from bot.usecases.results import FormErrors, FormInput, Invocation, Problem, SettingsSaved
+from bot.usecases.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +42,12 @@ def _who(body: dict[str, Any], channel: str | None) -> Invocation:
     return Invocation(team, user, channel)
 
 
-def create_submitted(service: Service) -> Callable[..., None]:
+def create_submitted(promises: Promises) -> Callable[..., None]:
     def on_submit(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
     ) -> None:
         form = read_form(view)
-        result = service.create_from_form(_who(body, form.channel_id), form)
+        result = promises.create_from_form(_who(body, form.channel_id), form)
         if isinstance(result, FormErrors):
             ack(response_action="errors", errors=result.errors)
             return
@@ -63,14 +65,14 @@ def confirm_created(
         modals.tell(client, body, view, message)
 
 
-def settings_submitted(service: Service) -> Callable[..., None]:
+def settings_submitted(settings: Settings) -> Callable[..., None]:
     """Check and store in the ack, so problems show under each field."""
 
     def on_submit(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
     ) -> None:
         who = _who(body, None)
-        result = service.save_settings(who, settings_modal.read(view))
+        result = settings.save(who, settings_modal.read(view))
         if isinstance(result, FormErrors):
             ack(response_action="errors", errors=settings_modal.errors_by_block(result.errors))
             return
@@ -83,7 +85,7 @@ def settings_submitted(service: Service) -> Callable[..., None]:
     return on_submit
 
 
-def settings_applied(service: Service) -> Callable[..., None]:
+def settings_applied(settings: Settings) -> Callable[..., None]:
     """After the ack: re-plan the workspace's open items, then say what changed."""
 
     def apply(
@@ -93,15 +95,15 @@ def settings_applied(service: Service) -> Callable[..., None]:
         if not isinstance(saved, SettingsSaved):
             return
         team = _who(body, None).team_id
-        replanned = service.replan_workspace(team) if saved.changes else 0
+        replanned = settings.replan_workspace(team) if saved.changes else 0
         message = settings_modal.saved_message(saved.changes, replanned)
         modals.tell(client, body, view, message)
 
     return apply
 
 
-def register(app: App, service: Service) -> None:
-    app.view(blocks.CREATE_CALLBACK)(ack=create_submitted(service), lazy=[confirm_created])
+def register(app: App, promises: Promises, settings: Settings) -> None:
+    app.view(blocks.CREATE_CALLBACK)(ack=create_submitted(promises), lazy=[confirm_created])
     app.view(settings_modal.CALLBACK)(
-        ack=settings_submitted(service), lazy=[settings_applied(service)]
+        ack=settings_submitted(settings), lazy=[settings_applied(settings)]
     )

@@ -1,0 +1,167 @@
+"""What the use cases return: plain values the Slack layer renders (bot/slack/blocks/).
+
+A use case never raises for bad input: it returns a `Problem`, and nothing was stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from bot.config import Defaults
+from bot.core.outcome import Outcome
+from bot.core.stats import StatsReport
+from bot.store.models import Item
+
+
+@dataclass(frozen=True)
+class Change:
+    """One setting the settings form changed for a workspace."""
+
+    field: str
+    before: object
+    after: object
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Bad input or a refusal: nothing was stored or changed."""
+
+    message: str
+    example: str | None = None
+
+
+@dataclass(frozen=True)
+class Created:
+    item: Item
+    tz: str
+
+
+@dataclass(frozen=True)
+class Listed:
+    items: list[Item]
+    total: int
+    whose: str | None  # a user ID; None for the whole workspace
+    mine: bool
+    tz: str
+    watched: list[str] = field(default_factory=list)  # client channels, as <#C…> mentions
+
+
+@dataclass(frozen=True)
+class Closed:
+    item: Item
+    outcome: Outcome
+    announced: bool
+    announce_error: str | None = None
+
+
+@dataclass(frozen=True)
+class AlreadyClosed:
+    item: Item
+
+
+@dataclass(frozen=True)
+class Moved:
+    item: Item
+    tz: str
+    in_advance: bool
+    note_posted: bool
+    post_error: str | None = None
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    item: Item
+
+
+@dataclass(frozen=True)
+class Snoozed:
+    item: Item
+    until: datetime
+    tz: str
+
+
+@dataclass(frozen=True)
+class Waiting:
+    item: Item
+    until: datetime | None
+    tz: str
+
+
+@dataclass(frozen=True)
+class HandedOff:
+    item: Item
+    previous_owner: str
+    told: bool
+    tell_error: str | None = None
+
+
+@dataclass(frozen=True)
+class HelpText:
+    lead: str | None
+
+
+@dataclass(frozen=True)
+class OpenSettings:
+    """The caller should open the settings modal, filled with what is in force."""
+
+    current: Defaults
+
+
+@dataclass(frozen=True)
+class SettingsSaved:
+    changes: list[Change]
+
+
+@dataclass(frozen=True)
+class OpenForm:
+    """The caller should open the new-promise modal."""
+
+    today: date
+    tz: str
+
+
+Result = (
+    Problem
+    | Created
+    | Listed
+    | Closed
+    | AlreadyClosed
+    | Moved
+    | Cancelled
+    | HelpText
+    | OpenForm
+    | OpenSettings
+    | Snoozed
+    | HandedOff
+    | Waiting
+    | StatsReport
+)
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """Who asked, where."""
+
+    team_id: str
+    user_id: str
+    channel_id: str | None = None
+
+
+@dataclass(frozen=True)
+class FormInput:
+    """What the new-promise modal submitted (text is plain, not yet escaped)."""
+
+    owner_id: str
+    what: str
+    client: str | None
+    day: date
+    at: time | None
+    channel_id: str | None = None
+
+
+@dataclass
+class FormErrors:
+    """Per-field problems for the modal (Slack shows them under each input)."""
+
+    errors: dict[str, str] = field(default_factory=dict)
