@@ -89,7 +89,7 @@ def rows(repo: Repo) -> dict[int, Nudge]:
 
 
 def dispatcher(repo: Repo, messenger: Recorder) -> Dispatcher:
-    kinds = Kinds(dms={Kind.BEFORE: ItemNudge()})
+    kinds = Kinds(dms={Kind.BEFORE: ItemNudge(may_go_early=True)})
     return Dispatcher(repo, repo.outbox, messenger, _Workplace(), kinds, FrozenClock(NOW))  # type: ignore[arg-type]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
@@ -169,12 +169,19 @@ class Outbox:
             return list(rows)
 
     def claim_batch(
-        self, now: datetime, until: datetime, lease_until: datetime, token: str, limit: int = 200
+        self,
+        now: datetime,
+        until: datetime,
+        lease_until: datetime,
+        token: str,
+        limit: int = 200,
+        early: Collection[str] = (),
     ) -> list[Nudge]:
         """Claim up to `limit` due rows, and with them their recipients' other rows due by
-        `until` (not leased by anyone, unless the lease ran out), so that each person's
-        nudges go out as one DM: `claim_due` and a `claim_recipient` per person, in one
-        transaction.
+        `until` (not leased by anyone, unless the lease ran out) of the `early` kinds, so
+        that each person's nudges go out as one DM: `claim_due` and a `claim_recipient` per
+        person, in one transaction. Rows of other kinds are claimed only once due: their
+        words depend on the time ("missed its deadline"), so they never go out before it.
 
         On PostgreSQL both SELECTs lock what they pick and skip rows another replica holds
         (SKIP LOCKED), so replicas never wait on each other; on SQLite the conditional
@@ -198,6 +205,7 @@ class Outbox:
                 Nudge.next_at <= until,
                 # not leased by anyone (including us), unless the lease ran out
                 or_(Nudge.claim.is_(None), Nudge.next_at <= now),
+                or_(Nudge.next_at <= now, Nudge.kind.in_(sorted(early))),
             )
             ids = {row.id for row in due}
             for team_id, recipients in people.items():

@@ -379,6 +379,7 @@ class QuietNudge:
     """A client channel gone quiet: reach out (sent unless the client wrote since)."""
 
     needs_escalation = False
+    may_go_early = True
 
     def __init__(self, clients: Clients) -> None:
         self.clients = clients

@@ -245,6 +245,7 @@ class CoverageNudge:
     """The DM the working day before an absence: what falls due meanwhile — hand it off."""
 
     needs_escalation = False
+    may_go_early = True
 
     def __init__(self, coverage: Coverage) -> None:
         self.coverage = coverage

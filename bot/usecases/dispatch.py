@@ -122,6 +122,8 @@ class Dispatcher:
             each_tick
         )  # planning that no change triggers (digests); never raises
         self._stopping = threading.Event()
+        # Kinds a person's DM may bring forward by up to COALESCE (reminders, lists).
+        self._early = sorted(k for k, kind in kinds.dms.items() if kind.may_go_early)
 
     def stop(self) -> None:
         """Finish the batch in hand, then stop (shutdown must not wait on a busy queue)."""
@@ -140,7 +142,7 @@ class Dispatcher:
                 token = str(uuid.uuid4())
                 # The due rows and, with them, each person's others due within COALESCE.
                 claimed = self.outbox.claim_batch(
-                    now, now + COALESCE, now + self.lease, token, limit
+                    now, now + COALESCE, now + self.lease, token, limit, early=self._early
                 )
                 if not claimed:
                     break

@@ -15,6 +15,7 @@ BACKLOG_SHOWN = 3
 
 class EndOfDayNudge:
     needs_escalation = False
+    may_go_early = True
 
     def __init__(self, repo: Repo, workplace: Workplace, planner: Planner) -> None:
         self.repo = repo

@@ -54,6 +54,10 @@ class Due(Protocol):
 class DmKind(Protocol):
     # Whether the batch should load when each item's escalation is queued (heads-ups).
     needs_escalation: bool
+    # Whether a person's DM may bring it forward a few minutes: true only when its words
+    # don't depend on the time (a reminder, a list); never for missed, heads-up, escalation,
+    # follow-up, or the end of a wait.
+    may_go_early: bool
 
     def check(self, n: Nudge, due: Due) -> NudgeView | Skip:
         """What the due row says in its recipient's DM now, or why it goes unsent."""
@@ -90,6 +94,7 @@ class ItemNudge:
     """The reminders about one item: before, snoozed, missed, heads-up, escalation, follow-up."""
 
     needs_escalation: bool = False
+    may_go_early: bool = False
 
     def check(self, n: Nudge, due: Due) -> NudgeView | Skip:
         item = due.item(n)
@@ -117,15 +122,16 @@ def table(
     digests: ChannelKind,
 ) -> Kinds:
     """Every kind of the outbox, and who handles it."""
-    reminder = ItemNudge()
+    reminder = ItemNudge(may_go_early=True)
+    on_time = ItemNudge()
     return Kinds(
         dms={
             Kind.BEFORE: reminder,
             Kind.SNOOZED: reminder,
-            Kind.MISSED: reminder,
+            Kind.MISSED: on_time,
             Kind.HEADS_UP: ItemNudge(needs_escalation=True),
-            Kind.ESCALATE: reminder,
-            Kind.FOLLOW_UP: reminder,
+            Kind.ESCALATE: on_time,
+            Kind.FOLLOW_UP: on_time,
             Kind.EOD: end_of_day,
             Kind.RESUME: resume,
             Kind.QUIET: quiet,

@@ -378,6 +378,7 @@ class ResumeNudge:
     """The outbox row that ends a wait on the client: not a message, the clock runs again."""
 
     needs_escalation = False
+    may_go_early = False
 
     def __init__(self, promises: Promises) -> None:
         self.promises = promises
