@@ -18,7 +18,6 @@ SENT = "sent"
 FAILED = "failed"
 SKIPPED = "skipped"
 CANCELLED = "cancelled"
-FINAL = (SENT, FAILED, SKIPPED)
 
 T = TypeVar("T")
 
@@ -278,10 +277,6 @@ class Outbox:
             )
             return result.rowcount == 1  # type: ignore[attr-defined]
 
-    def get(self, nudge_id: int) -> Nudge | None:
-        with self.sessions() as s:
-            return s.get(Nudge, nudge_id)
-
     def for_item(self, team_id: str, item_id: int) -> list[Nudge]:
         with self.sessions() as s:
             return list(
@@ -310,22 +305,6 @@ class Outbox:
                     if item_id not in found or at < found[item_id]:
                         found[item_id] = at
         return found
-
-    def sent_message(self, team_id: str, item_id: int, recipient_id: str) -> list[Nudge]:
-        """Sent DMs about an item to a person, newest first (to update them in place)."""
-        with self.sessions() as s:
-            return list(
-                s.scalars(
-                    select(Nudge)
-                    .where(
-                        Nudge.team_id == team_id,
-                        Nudge.item_id == item_id,
-                        Nudge.recipient_id == recipient_id,
-                        Nudge.status == SENT,
-                    )
-                    .order_by(Nudge.sent_at.desc())
-                )
-            )
 
 
 def _new(team_id: str, item_id: int | None, want: Want, now: datetime) -> Nudge:
