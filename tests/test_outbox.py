@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import update
-from sqlalchemy.exc import InvalidRequestError
 
+from bot.core.items import NewItem, NotLoaded
 from bot.store.db import make_engine, migrate
 from bot.store.models import Nudge
 from bot.store.outbox import Delivered, Want
-from bot.store.repo import NewItem, Repo
+from bot.store.repo import Repo
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 LEASE = NOW + timedelta(minutes=5)
@@ -160,6 +160,6 @@ def test_items_load_many_at_once_within_their_team(repo: Repo) -> None:
     assert sorted(found) == sorted(mine)
     assert all(found[i].what == "send the deck" and found[i].status == "open" for i in mine)
     assert found[mine[0]].due_at == NOW + timedelta(hours=3)
-    with pytest.raises(InvalidRequestError):  # not loaded: asking must not silently say []
+    with pytest.raises(NotLoaded):  # not loaded: asking must not silently say []
         _ = found[mine[0]].contributors
     assert repo.get_items("T1", []) == {}

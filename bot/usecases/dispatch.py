@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
+from bot.core.items import ItemView
+from bot.core.nudges import Nudge
 from bot.core.plan import Kind
-from bot.store.models import Item, Nudge
 from bot.store.outbox import Delivered, Outbox
 from bot.store.repo import Repo
 from bot.usecases.ports import EndOfDay, Messenger, NotifyError, NudgeView
@@ -56,7 +57,7 @@ class _Ready:
     fresh_until: float  # time.monotonic()
     people: set[tuple[str, str]]
     held: set[int]  # nudge IDs this claim still holds
-    items: dict[tuple[str, int], Item] = field(default_factory=dict)
+    items: dict[tuple[str, int], ItemView] = field(default_factory=dict)
     escalations: dict[tuple[str, int], datetime] = field(default_factory=dict)  # by item
 
     def covers(self, team: str, user: str) -> bool:
@@ -366,7 +367,7 @@ class Dispatcher:
         log.info("nudge %s was already sent before a crash; not sending it again", n.id)
         return True
 
-    def _stale(self, n: Nudge, item: Item | None, now: datetime) -> str | None:
+    def _stale(self, n: Nudge, item: ItemView | None, now: datetime) -> str | None:
         """Why a nudge is no longer worth sending, or None when it still is."""
         if item is None:
             return "the item is gone"
@@ -386,9 +387,9 @@ class Dispatcher:
         if now >= cal.end_of_day_on(day):
             return "the working day was over before it could be sent", None
         start, end = cal.start_of_day_on(day), cal.end_of_day_on(day)
-        due_today: list[Item] = []
-        replies: list[Item] = []
-        backlog: list[Item] = []
+        due_today: list[ItemView] = []
+        replies: list[ItemView] = []
+        backlog: list[ItemView] = []
         for item in self.repo.open_items(team, owner_id=user, limit=1000):
             if start <= item.due_at <= end:
                 (replies if item.kind == "reply" else due_today).append(item)

@@ -18,15 +18,15 @@ from bot.clock import Clock
 from bot.config import Defaults
 from bot.core import commands as cmd
 from bot.core.calendar import WorkCalendar
+from bot.core.items import ItemKind, ItemView, NewItem
 from bot.core.outcome import Outcome, judge
 from bot.core.plan import ItemState, Kind, Policy, next_eod, plan_item
 from bot.core.sla import reply_due
 from bot.core.stats import StatsReport
 from bot.core.when import WhenError, parse_when
 from bot.store import StoreError
-from bot.store.models import Item
 from bot.store.outbox import Want
-from bot.store.repo import NewItem, Repo
+from bot.store.repo import Repo
 from bot.usecases.ports import Directory, DirectoryUnavailable, Notifier, NotifyError, Person
 from bot.usecases.workplace import Change, Workspaces
 
@@ -48,13 +48,13 @@ class Problem:
 
 @dataclass(frozen=True)
 class Created:
-    item: Item
+    item: ItemView
     tz: str
 
 
 @dataclass(frozen=True)
 class Listed:
-    items: list[Item]
+    items: list[ItemView]
     total: int
     whose: str | None  # a user ID; None for the whole workspace
     mine: bool
@@ -64,7 +64,7 @@ class Listed:
 
 @dataclass(frozen=True)
 class Closed:
-    item: Item
+    item: ItemView
     outcome: Outcome
     announced: bool
     announce_error: str | None = None
@@ -72,12 +72,12 @@ class Closed:
 
 @dataclass(frozen=True)
 class AlreadyClosed:
-    item: Item
+    item: ItemView
 
 
 @dataclass(frozen=True)
 class Moved:
-    item: Item
+    item: ItemView
     tz: str
     in_advance: bool
     note_posted: bool
@@ -86,26 +86,26 @@ class Moved:
 
 @dataclass(frozen=True)
 class Cancelled:
-    item: Item
+    item: ItemView
 
 
 @dataclass(frozen=True)
 class Snoozed:
-    item: Item
+    item: ItemView
     until: datetime
     tz: str
 
 
 @dataclass(frozen=True)
 class Waiting:
-    item: Item
+    item: ItemView
     until: datetime | None
     tz: str
 
 
 @dataclass(frozen=True)
 class HandedOff:
-    item: Item
+    item: ItemView
     previous_owner: str
     told: bool
     tell_error: str | None = None
@@ -258,7 +258,7 @@ class Service:
         item = self.repo.create_item(
             NewItem(
                 team_id=who.team_id,
-                kind="promise",
+                kind=ItemKind.PROMISE,
                 what=escape(what),
                 client=escape(client) if client else None,
                 owner_id=form.owner_id,
@@ -341,7 +341,7 @@ class Service:
         item = self.repo.create_item(
             NewItem(
                 team_id=who.team_id,
-                kind="promise",
+                kind=ItemKind.PROMISE,
                 what=c.what,
                 owner_id=owner,
                 creator_id=who.user_id,
@@ -370,7 +370,7 @@ class Service:
         item = self.repo.create_item(
             NewItem(
                 team_id=who.team_id,
-                kind="reply",
+                kind=ItemKind.REPLY,
                 what=c.about or f"Reply to {c.client}",
                 client=c.client,
                 owner_id=owner,
@@ -526,7 +526,7 @@ class Service:
         self.replan(waiting)
         return Waiting(waiting, at, cal.tz.key)
 
-    def resume(self, item: Item) -> Item | None:
+    def resume(self, item: ItemView) -> ItemView | None:
         """The client wrote again (or the wait ran out): the clock runs again, nudges re-planned."""
         resumed = self.repo.resume_item(item.team_id, item.id, self.clock.now())
         if resumed is not None:
@@ -633,7 +633,7 @@ class Service:
             eod_cutoff=d.eod_cutoff,
         )
 
-    def replan(self, item: Item, *, stored: bool = False) -> None:
+    def replan(self, item: ItemView, *, stored: bool = False) -> None:
         """Queue the nudges the item should get from now on; cancel the ones it no longer should.
 
         `stored`: the item is new and its nudges were stored with it, in the same transaction
@@ -648,7 +648,9 @@ class Service:
         if item.status == "open":
             self.ensure_eod(item.team_id, item.owner_id)
 
-    def planner(self, team_id: str, owner_id: str, now: datetime) -> Callable[[Item], list[Want]]:
+    def planner(
+        self, team_id: str, owner_id: str, now: datetime
+    ) -> Callable[[ItemView], list[Want]]:
         """The nudges an item owned by `owner_id` should get from now on, as a function of the
         item. The settings and calendars are looked up first, so the function does no I/O: it
         may run inside the transaction that stores the item (keys are `{item.id}:{reason}`)."""
@@ -657,7 +659,7 @@ class Service:
         owner_cal = self.calendar_for(team_id, owner_id)
         lead_cal = self.calendar_for(team_id, lead) if lead else None
 
-        def plan(item: Item) -> list[Want]:
+        def plan(item: ItemView) -> list[Want]:
             state = ItemState(
                 kind=item.kind,
                 status=item.status,
@@ -702,7 +704,7 @@ class Service:
 
     def _editable(
         self, who: Invocation, item_id: int, verb: str
-    ) -> tuple[Item | None, Problem | None]:
+    ) -> tuple[ItemView | None, Problem | None]:
         """The item, if it exists in this workspace, is open and `who` may change it."""
         item = self.repo.get_item(who.team_id, item_id)
         if item is None:
