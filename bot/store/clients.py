@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.clients import ClientChannelView
+from bot.core.clients import ClientChannelView, OpenItem, answers, fold
 from bot.core.items import ItemKind, ItemStatus, ItemView, NewItem
 from bot.core.nudges import NudgeStatus
 from bot.store.items import insert_item
@@ -125,10 +125,10 @@ class Channels:
     ) -> ClientWrote:
         """A client's message, in one transaction: its event ID marked seen (Slack's retries);
         then, unless the message was recorded before (a retry under a new event ID), folded
-        into the open item it continues (in `thread_ts`'s thread, or the same client's
-        moments ago) or recorded as `new` with the nudges `plan` gives it; and the channel's
-        last client message moved on. The items that were waiting on the client here are
-        returned, to resume.
+        into the open item it continues (bot.core.clients.fold: in `thread_ts`'s thread, or
+        the same client's moments ago) or recorded as `new` with the nudges `plan` gives it;
+        and the channel's last client message moved on. The items that were waiting on the
+        client here are returned, to resume.
 
         Core statements compiled once, on a plain connection: this runs for every message.
         """
@@ -146,42 +146,37 @@ class Channels:
                 conn.execute(_SEEN, {"team_id": new.team_id, "event_id": message, "seen_at": now})
                 if conn.execute(_RECORDED, {**key, "ts": new.message_ts}).first() is not None:
                     return ClientWrote("duplicate")
-                # One look at the channel's open items for both: those waiting on the client
-                # (in this thread, or anywhere in the channel for a message outside threads)
-                # and the one this message continues.
+                # One look at the channel's open items `fold` needs: those of this thread;
+                # or, for a message outside threads, those waiting on the client anywhere in
+                # the channel and the same client's within the window.
                 if thread_ts:
-                    rows = conn.execute(_OPEN_IN_THREAD, {**key, "thread": thread_ts}).all()
-                    continues = [r for r in rows if r.kind == "reply" and r.message_ts]
+                    rows = conn.execute(_OPEN_IN_THREAD, {**key, "thread": thread_ts})
                 else:
-                    since = at - window
-                    rows = conn.execute(
-                        _OPEN_WAITING_OR_RECENT,
-                        {**key, "client": new.client_user_id, "since": since, "until": at},
-                    ).all()
-                    continues = [
-                        r
-                        for r in rows
-                        if r.kind == "reply"
-                        and r.message_ts
-                        and r.thread_ts is None
-                        and r.client_user_id == new.client_user_id
-                        and since <= r.created_at <= at
-                    ]
-                if any(r.message_ts == new.message_ts for r in rows):
+                    params = {"client": new.client_user_id, "since": at - window, "until": at}
+                    rows = conn.execute(_OPEN_WAITING_OR_RECENT, {**key, **params})
+                decided = fold(
+                    [OpenItem(*r) for r in rows],
+                    ts=new.message_ts,
+                    thread_ts=thread_ts,
+                    client_user_id=new.client_user_id,
+                    at=at,
+                    window=window,
+                )
+                if decided.duplicate:
                     return ClientWrote("duplicate")  # committed by a replica since `_RECORDED`
-                waiting = tuple(r.id for r in rows if r.waiting_since is not None)
                 item = None
-                if continues:
-                    target = max(continues, key=lambda r: r.created_at)
-                    conn.execute(_APPEND, {"target": target.id, "more": "\n" + new.what})
+                if decided.into is not None:
+                    conn.execute(_APPEND, {"target": decided.into.id, "more": "\n" + new.what})
                 else:
                     item = self._insert(conn, new, plan, now)
                 conn.execute(_HEARD, {**key, "heard_at": at})
         except IntegrityError:
             return ClientWrote("duplicate")  # a replica recorded it (or its event) first
-        if continues:
-            return ClientWrote("folded", waiting=waiting, folded_into_owner=target.owner_id)
-        return ClientWrote("recorded", item, waiting)
+        if decided.into is not None:
+            return ClientWrote(
+                "folded", waiting=decided.waiting, folded_into_owner=decided.into.owner_id
+            )
+        return ClientWrote("recorded", item, decided.waiting)
 
     @staticmethod
     def _insert(conn: Connection, new: NewItem, plan: Plan, now: datetime) -> ItemView:
@@ -209,13 +204,14 @@ class Channels:
     def replied(
         self, team_id: str, channel_id: str, thread_ts: str | None, ts: str, by: str, now: datetime
     ) -> list[ItemView]:
-        """Close the reply items a team member's message answers; silent, first reply timed."""
+        """Close the reply items a team member's message answers (bot.core.clients.answers);
+        silent, first reply timed."""
         q = _open_replies(team_id, channel_id, thread_ts)
         closed: list[ItemView] = []
         with self.sessions.begin() as s:
             for item in s.scalars(q.with_for_update()):
-                if item.message_ts is not None and _ts(item.message_ts) >= _ts(ts):
-                    continue  # events can arrive out of order: only later messages answer
+                if not answers(item_view(item, credits=False), channel_id, thread_ts, ts):
+                    continue
                 item.status, item.closed_at, item.closed_by = ItemStatus.DONE, now, by
                 item.first_reply_at = now
                 s.add(ItemEvent(team_id=team_id, item_id=item.id, at=now, actor_id=by, kind="done"))
@@ -245,7 +241,8 @@ class Channels:
 
 
 def _open_replies(team_id: str, channel_id: str, thread_ts: str | None) -> Select[tuple[Item]]:
-    """Open recorded client messages in a channel: those of a thread, or those not in one."""
+    """Open recorded client messages in a channel: those of a thread, or those not in one
+    (the ones `answers` may say a message answers)."""
     q = select(Item).where(
         Item.team_id == team_id,
         Item.channel_id == channel_id,
@@ -269,6 +266,7 @@ _in_channel = (
 )
 _RECORDED = select(_items.c.id).where(*_in_channel, _items.c.message_ts == bindparam("ts"))
 _open = (*_in_channel, _items.c.status == ItemStatus.OPEN)
+# The columns of bot.core.clients.OpenItem, in its order.
 _ROW = (
     _items.c.id,
     _items.c.owner_id,
@@ -316,8 +314,3 @@ _HEARD = (
     )
     .values(last_client_at=bindparam("heard_at"))
 )
-
-
-def _ts(ts: str) -> tuple[int, int]:
-    whole, _, frac = ts.partition(".")
-    return int(whole), int(frac or 0)
