@@ -17,11 +17,12 @@ from sqlalchemy import select, update
 
 import bot.usecases.dispatch
 from bot.clock import FrozenClock
+from bot.core.items import NewItem
 from bot.core.plan import Kind
 from bot.store.db import make_engine, migrate
 from bot.store.models import Nudge
 from bot.store.outbox import Want
-from bot.store.repo import NewItem, Repo
+from bot.store.repo import Repo
 from bot.usecases.dispatch import Dispatcher
 from bot.usecases.nudge_kinds import ItemNudge, Kinds
 from bot.usecases.ports import EndOfDay, NudgeView

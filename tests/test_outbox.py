@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import update
-from sqlalchemy.exc import InvalidRequestError
 
+from bot.core.items import NewItem, NotLoaded
 from bot.store.db import make_engine, migrate
 from bot.store.models import Nudge
 from bot.store.outbox import Delivered, Want
-from bot.store.repo import NewItem, Repo
+from bot.store.repo import Repo
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 LEASE = NOW + timedelta(minutes=5)
@@ -34,12 +34,26 @@ def _item(repo: Repo, owner: str = "U1", team: str = "T1") -> int:
     return repo.create_item(new, NOW).id
 
 
+EARLY = ("before",)  # the kinds a batch may bring forward (the dispatcher passes its own)
+
+
 def _nudge(
     repo: Repo, item_id: int, user: str, key: str, at: datetime, kind: str = "before"
 ) -> int:
     assert repo.outbox.ensure("T1", Want(user, kind, key, at), NOW, item_id)
     [n] = [n for n in repo.outbox.for_item("T1", item_id) if n.key == key]
     return n.id
+
+
+def test_a_batch_brings_nothing_forward_whose_kind_must_wait_for_its_time(repo: Repo) -> None:
+    item = _item(repo)
+    due = _nudge(repo, item, "U1", "due", NOW - timedelta(minutes=1))
+    _nudge(repo, item, "U1", "missed-soon", NOW + timedelta(minutes=3), kind="missed")
+    soon = _nudge(repo, item, "U1", "soon", NOW + timedelta(minutes=3))
+
+    claimed = repo.outbox.claim_batch(NOW, SOON, LEASE, "a", early=EARLY)
+
+    assert {n.id for n in claimed} == {due, soon}
 
 
 def test_a_batch_brings_each_persons_nudges_due_soon_but_nobody_elses(repo: Repo) -> None:
@@ -49,26 +63,28 @@ def test_a_batch_brings_each_persons_nudges_due_soon_but_nobody_elses(repo: Repo
     later = _nudge(repo, item, "U1", "later", NOW + timedelta(minutes=30))
     other = _nudge(repo, item, "U2", "soon-for-u2", NOW + timedelta(minutes=3))
 
-    claimed = repo.outbox.claim_batch(NOW, SOON, LEASE, "a")
+    claimed = repo.outbox.claim_batch(NOW, SOON, LEASE, "a", early=EARLY)
 
     assert {n.id for n in claimed} == {due, soon}
     assert all(n.claim == "a" and n.attempts == 1 and n.next_at == LEASE for n in claimed)
     untouched = {n.id: n for n in repo.outbox.for_item("T1", item)}
     assert untouched[later].claim is None and untouched[other].claim is None
-    assert repo.outbox.claim_batch(NOW, SOON, LEASE, "b") == []
+    assert repo.outbox.claim_batch(NOW, SOON, LEASE, "b", early=EARLY) == []
 
 
 def test_a_batch_respects_its_limit_and_leaves_leased_rows_alone(repo: Repo) -> None:
     item = _item(repo)
     for k in range(30):
         _nudge(repo, item, f"U{k}", f"k{k}", NOW - timedelta(minutes=1))
-    first = repo.outbox.claim_batch(NOW, SOON, LEASE, "a", limit=10)
-    second = repo.outbox.claim_batch(NOW, SOON, LEASE, "b", limit=100)
+    first = repo.outbox.claim_batch(NOW, SOON, LEASE, "a", limit=10, early=EARLY)
+    second = repo.outbox.claim_batch(NOW, SOON, LEASE, "b", limit=100, early=EARLY)
     assert len(first) == 10 and len(second) == 20
     assert not {n.id for n in first} & {n.id for n in second}
     # Once the lease has run out, the rows may be claimed again (attempts tell it apart).
     after = LEASE + timedelta(seconds=1)
-    again = repo.outbox.claim_batch(after, after + timedelta(minutes=5), after + (LEASE - NOW), "c")
+    again = repo.outbox.claim_batch(
+        after, after + timedelta(minutes=5), after + (LEASE - NOW), "c", early=EARLY
+    )
     assert len(again) == 30 and all(n.attempts == 2 for n in again)
 
 
@@ -79,11 +95,13 @@ def test_concurrent_batches_never_claim_the_same_row(repo: Repo) -> None:
     with ThreadPoolExecutor(4) as pool:
         batches = list(
             pool.map(
-                lambda token: repo.outbox.claim_batch(NOW, SOON, LEASE, token, limit=15),
+                lambda token: repo.outbox.claim_batch(
+                    NOW, SOON, LEASE, token, limit=15, early=EARLY
+                ),
                 [f"t{k}" for k in range(8)],
             )
         )
-    while rest := repo.outbox.claim_batch(NOW, SOON, LEASE, "last", limit=15):
+    while rest := repo.outbox.claim_batch(NOW, SOON, LEASE, "last", limit=15, early=EARLY):
         batches.append(rest)
     ids = [n.id for batch in batches for n in batch]
     assert len(ids) == len(set(ids)) == 200
@@ -93,7 +111,7 @@ def test_renewing_keeps_only_the_rows_still_held(repo: Repo) -> None:
     item = _item(repo)
     for k in range(600):  # more than one IN list's worth
         _nudge(repo, item, "U1", f"k{k}", NOW - timedelta(minutes=1))
-    claimed = repo.outbox.claim_batch(NOW, SOON, LEASE, "a", limit=1000)
+    claimed = repo.outbox.claim_batch(NOW, SOON, LEASE, "a", limit=1000, early=EARLY)
     assert len(claimed) == 600
     lost, done = claimed[0].id, claimed[1].id
     # One's lease ran out and another process took it over; one was cancelled meanwhile.
@@ -110,7 +128,7 @@ def test_marking_many_dms_sent_records_each_ones_message(repo: Repo) -> None:
     a1, a2 = (_nudge(repo, item, "U1", k, NOW - timedelta(minutes=1)) for k in ("a1", "a2"))
     b1 = _nudge(repo, item, "U2", "b1", NOW - timedelta(minutes=1))
     cancelled = _nudge(repo, item, "U2", "b2", NOW - timedelta(minutes=1))
-    repo.outbox.claim_batch(NOW, SOON, LEASE, "tok")
+    repo.outbox.claim_batch(NOW, SOON, LEASE, "tok", early=EARLY)
     repo.outbox.cancel_others("T1", "b2", keep="")  # cancelled while its DM was on its way
 
     marked = repo.outbox.mark_sent_many(
@@ -160,6 +178,6 @@ def test_items_load_many_at_once_within_their_team(repo: Repo) -> None:
     assert sorted(found) == sorted(mine)
     assert all(found[i].what == "send the deck" and found[i].status == "open" for i in mine)
     assert found[mine[0]].due_at == NOW + timedelta(hours=3)
-    with pytest.raises(InvalidRequestError):  # not loaded: asking must not silently say []
+    with pytest.raises(NotLoaded):  # not loaded: asking must not silently say []
         _ = found[mine[0]].contributors
     assert repo.get_items("T1", []) == {}

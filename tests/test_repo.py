@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, inspect, select, text
 
+from bot.core.items import NewItem
 from bot.store.db import make_engine, migrate
 from bot.store.models import ClientChannel, Item, ItemEvent, Nudge, SeenEvent
 from bot.store.outbox import Want
-from bot.store.repo import NewItem, Repo
+from bot.store.repo import Repo
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 
@@ -126,20 +127,16 @@ def test_claiming_respects_its_limit_on_a_fresh_table(repo: Repo) -> None:
 
 def _client_message(ts: str, thread: str | None = None, text: str = "hello?", **kw):  # type: ignore[no-untyped-def]
     at = datetime.fromtimestamp(float(ts), UTC)
-    return Item(
+    return NewItem(
         team_id="T1",
         kind="reply",
-        status="open",
         what=text,
         client="Acme",
         owner_id="U1",
         creator_id=kw.get("client", "UC"),
         channel_id="C1",
         due_at=at + timedelta(hours=4),
-        original_due_at=at + timedelta(hours=4),
         created_at=at,
-        moved_in_advance=0,
-        moved_late=0,
         message_ts=ts,
         thread_ts=thread,
         client_user_id=kw.get("client", "UC"),

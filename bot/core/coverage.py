@@ -12,11 +12,14 @@ Pure: no Slack, no SQL; every moment is a parameter. Three questions:
 - When does the coverage DM go (`coverage_moment`)? On the last working day before the
   absence starts, an hour into that day; or now, when that moment has passed (an absence
   starting tomorrow, recorded tonight, still gets its DM tonight).
+
+An absence itself, as the store hands it out, is an `AbsenceView`.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from bot.core.calendar import WorkCalendar
@@ -63,6 +66,23 @@ _HAS_CLOCK = re.compile(
     r"|^in .*(?:m|mins?|minutes?|h|hrs?|hours?)$",
     re.IGNORECASE,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class AbsenceView:
+    """A person away from `starts_at` until `ends_at` (aware UTC), as stored: one per
+    person per span (overlapping ones are merged). `source` is how it was set: `command`
+    (`/promise away`) or `status` (an away-like Slack status, the truth about when they
+    are back)."""
+
+    id: int
+    team_id: str
+    user_id: str
+    starts_at: datetime
+    ends_at: datetime
+    source: str
+    created_by: str
+    created_at: datetime
 
 
 class SpanError(ValueError):

@@ -12,10 +12,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.clock import Clock
+from bot.core.items import ItemView
 from bot.core.outcome import Outcome
 from bot.slack.blocks import nudges
 from bot.slack.blocks import promises as blocks
-from bot.store.models import Item
 from bot.usecases.ports import ChannelFacts, EndOfDay, NotifyError, NudgeView
 
 log = logging.getLogger(__name__)
@@ -48,17 +48,17 @@ class SlackNotifier:
 
     # -- channel posts
 
-    def thank_you(self, item: Item, outcome: Outcome) -> None:
+    def thank_you(self, item: ItemView, outcome: Outcome) -> None:
         text, body = blocks.thank_you(item, outcome)
         self._call("chat_postMessage", channel=_need(item.channel_id), text=text, blocks=body)
 
-    def deadline_moved(self, item: Item, note: str, actor_id: str) -> None:
+    def deadline_moved(self, item: ItemView, note: str, actor_id: str) -> None:
         text, body = blocks.moved_note(item, note, actor_id)
         self._call("chat_postMessage", channel=_need(item.channel_id), text=text, blocks=body)
 
     # -- direct messages
 
-    def handed_off(self, item: Item, previous_owner: str, actor_id: str) -> None:
+    def handed_off(self, item: ItemView, previous_owner: str, actor_id: str) -> None:
         tz = self._tz(item.owner_id)
         message = nudges.handed_off_dm(item, previous_owner, actor_id, tz)
         self._post_dm(item.owner_id, message)

@@ -21,8 +21,15 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.store.models import ClientChannel, Contributor, Item, ItemEvent, Nudge, SeenEvent
-from bot.store.outbox import QUEUED, Want
+from bot.core.clients import ClientChannelView, OpenItem, answers, fold
+from bot.core.items import ItemKind, ItemStatus, ItemView, NewItem
+from bot.core.nudges import NudgeStatus
+from bot.store.items import insert_item
+from bot.store.models import ClientChannel, Item, ItemEvent, Nudge, SeenEvent
+from bot.store.outbox import Want
+from bot.store.values import channel_view, item_view
+
+Plan = Callable[[ItemView], Sequence[Want]]
 
 
 @dataclass(frozen=True)
@@ -30,7 +37,7 @@ class ClientWrote:
     """What a client's message did to the store (see `Channels.client_wrote`)."""
 
     outcome: str  # recorded | folded | duplicate
-    item: Item | None = None  # the new reply-owed item, when recorded
+    item: ItemView | None = None  # the new reply-owed item, when recorded
     waiting: tuple[int, ...] = ()  # items here that were waiting on the client
     folded_into_owner: str | None = None  # when folded: whose item it joined
 
@@ -48,7 +55,7 @@ class Channels:
         owner_id: str,
         clients: list[str],
         now: datetime,
-    ) -> ClientChannel:
+    ) -> ClientChannelView:
         with self.sessions.begin() as s:
             row = s.scalar(
                 select(ClientChannel).where(
@@ -61,7 +68,7 @@ class Channels:
             row.name, row.owner_id, row.active = name, owner_id, True
             row.clients = ",".join(dict.fromkeys(clients))
             s.flush()
-            return row
+            return channel_view(row)
 
     def unwatch(self, team_id: str, channel_id: str) -> bool:
         with self.sessions.begin() as s:
@@ -76,148 +83,105 @@ class Channels:
             )
             return result.rowcount == 1  # type: ignore[attr-defined]
 
-    def watched(self, team_id: str, channel_id: str) -> ClientChannel | None:
+    def watched(self, team_id: str, channel_id: str) -> ClientChannelView | None:
         with self.sessions() as s:
-            return s.scalar(
+            row = s.scalar(
                 select(ClientChannel).where(
                     ClientChannel.team_id == team_id,
                     ClientChannel.channel_id == channel_id,
                     ClientChannel.active.is_(True),
                 )
             )
+            return None if row is None else channel_view(row)
 
-    def all_watched(self, team_id: str) -> list[ClientChannel]:
+    def all_watched(self, team_id: str) -> list[ClientChannelView]:
         with self.sessions() as s:
-            return list(
-                s.scalars(
+            return [
+                channel_view(row)
+                for row in s.scalars(
                     select(ClientChannel)
                     .where(ClientChannel.team_id == team_id, ClientChannel.active.is_(True))
                     .order_by(ClientChannel.name)
                 )
-            )
+            ]
 
-    def record_message(self, item: Item, now: datetime) -> Item | None:
+    def record_message(self, new: NewItem, now: datetime) -> ItemView | None:
         """Store a client message as a reply-owed item; None when it was recorded before."""
         try:
-            with self.sessions.begin() as s:
-                item.contributors.append(
-                    Contributor(team_id=item.team_id, user_id=item.owner_id, role="owner")
-                )
-                s.add(item)
-                s.flush()
-                s.add(
-                    ItemEvent(
-                        team_id=item.team_id,
-                        item_id=item.id,
-                        at=now,
-                        actor_id=item.client_user_id or "",
-                        kind="created",
-                        due_after=item.due_at,
-                    )
-                )
-            return item
+            with self.engine.begin() as conn:
+                return insert_item(conn, new, now, new.client_user_id or "")
         except IntegrityError:
             return None
 
     def client_wrote(
         self,
-        item: Item,
+        new: NewItem,
         *,
         thread_ts: str | None,
         event_id: str | None,
         window: timedelta,
-        plan: Callable[[Item], Sequence[Want]],
+        plan: Plan,
         now: datetime,
     ) -> ClientWrote:
         """A client's message, in one transaction: its event ID marked seen (Slack's retries);
         then, unless the message was recorded before (a retry under a new event ID), folded
-        into the open item it continues (in `thread_ts`'s thread, or the same client's
-        moments ago) or recorded as `item` with the nudges `plan` gives it; and the channel's
-        last client message moved on. The items that were waiting on the client here are
-        returned, to resume.
+        into the open item it continues (bot.core.clients.fold: in `thread_ts`'s thread, or
+        the same client's moments ago) or recorded as `new` with the nudges `plan` gives it;
+        and the channel's last client message moved on. The items that were waiting on the
+        client here are returned, to resume.
 
         Core statements compiled once, on a plain connection: this runs for every message.
         """
-        key = {"team": item.team_id, "channel": item.channel_id}
+        at = now if new.created_at is None else new.created_at
+        key = {"team": new.team_id, "channel": new.channel_id}
         try:
             with self.engine.begin() as conn:
                 if event_id:
                     conn.execute(
-                        _SEEN, {"team_id": item.team_id, "event_id": event_id, "seen_at": now}
+                        _SEEN, {"team_id": new.team_id, "event_id": event_id, "seen_at": now}
                     )
                 # The message itself, by (channel, ts): a copy under a new event ID stops
                 # here even when the first was folded into another item (no row of its own).
-                message = f"msg:{item.channel_id}:{item.message_ts}"
-                conn.execute(_SEEN, {"team_id": item.team_id, "event_id": message, "seen_at": now})
-                if conn.execute(_RECORDED, {**key, "ts": item.message_ts}).first() is not None:
+                message = f"msg:{new.channel_id}:{new.message_ts}"
+                conn.execute(_SEEN, {"team_id": new.team_id, "event_id": message, "seen_at": now})
+                if conn.execute(_RECORDED, {**key, "ts": new.message_ts}).first() is not None:
                     return ClientWrote("duplicate")
-                # One look at the channel's open items for both: those waiting on the client
-                # (in this thread, or anywhere in the channel for a message outside threads)
-                # and the one this message continues.
+                # One look at the channel's open items `fold` needs: those of this thread;
+                # or, for a message outside threads, those waiting on the client anywhere in
+                # the channel and the same client's within the window.
                 if thread_ts:
-                    rows = conn.execute(_OPEN_IN_THREAD, {**key, "thread": thread_ts}).all()
-                    continues = [r for r in rows if r.kind == "reply" and r.message_ts]
+                    rows = conn.execute(_OPEN_IN_THREAD, {**key, "thread": thread_ts})
                 else:
-                    since = item.created_at - window
-                    rows = conn.execute(
-                        _OPEN_WAITING_OR_RECENT,
-                        {
-                            **key,
-                            "client": item.client_user_id,
-                            "since": since,
-                            "until": item.created_at,
-                        },
-                    ).all()
-                    continues = [
-                        r
-                        for r in rows
-                        if r.kind == "reply"
-                        and r.message_ts
-                        and r.thread_ts is None
-                        and r.client_user_id == item.client_user_id
-                        and since <= r.created_at <= item.created_at
-                    ]
-                if any(r.message_ts == item.message_ts for r in rows):
+                    params = {"client": new.client_user_id, "since": at - window, "until": at}
+                    rows = conn.execute(_OPEN_WAITING_OR_RECENT, {**key, **params})
+                decided = fold(
+                    [OpenItem(*r) for r in rows],
+                    ts=new.message_ts,
+                    thread_ts=thread_ts,
+                    client_user_id=new.client_user_id,
+                    at=at,
+                    window=window,
+                )
+                if decided.duplicate:
                     return ClientWrote("duplicate")  # committed by a replica since `_RECORDED`
-                waiting = tuple(r.id for r in rows if r.waiting_since is not None)
-                if continues:
-                    target = max(continues, key=lambda r: r.created_at)
-                    conn.execute(_APPEND, {"target": target.id, "more": "\n" + item.what})
+                item = None
+                if decided.into is not None:
+                    conn.execute(_APPEND, {"target": decided.into.id, "more": "\n" + new.what})
                 else:
-                    self._insert(conn, item, plan, now)
-                conn.execute(_HEARD, {**key, "heard_at": item.created_at})
+                    item = self._insert(conn, new, plan, now)
+                conn.execute(_HEARD, {**key, "heard_at": at})
         except IntegrityError:
             return ClientWrote("duplicate")  # a replica recorded it (or its event) first
-        if continues:
-            return ClientWrote("folded", waiting=waiting, folded_into_owner=target.owner_id)
-        return ClientWrote("recorded", item, waiting)
+        if decided.into is not None:
+            return ClientWrote(
+                "folded", waiting=decided.waiting, folded_into_owner=decided.into.owner_id
+            )
+        return ClientWrote("recorded", item, decided.waiting)
 
     @staticmethod
-    def _insert(
-        conn: Connection, item: Item, plan: Callable[[Item], Sequence[Want]], now: datetime
-    ) -> None:
-        values = {c: getattr(item, c) for c in _ITEM_COLUMNS}
-        item.id = conn.execute(_INSERT_ITEM, values).inserted_primary_key[0]
-        conn.execute(
-            _INSERT_CONTRIBUTOR,
-            {
-                "team_id": item.team_id,
-                "item_id": item.id,
-                "user_id": item.owner_id,
-                "role": "owner",
-            },
-        )
-        conn.execute(
-            _INSERT_EVENT,
-            {
-                "team_id": item.team_id,
-                "item_id": item.id,
-                "at": now,
-                "actor_id": item.client_user_id or "",
-                "kind": "created",
-                "due_after": item.due_at,
-            },
-        )
+    def _insert(conn: Connection, new: NewItem, plan: Plan, now: datetime) -> ItemView:
+        """The message as an item of its own, with the nudges `plan` gives it."""
+        item = insert_item(conn, new, now, new.client_user_id or "")
         nudges = [
             {
                 "team_id": item.team_id,
@@ -227,7 +191,7 @@ class Channels:
                 "key": w.key,
                 "due_at": w.at,
                 "next_at": w.at,
-                "status": QUEUED,
+                "status": NudgeStatus.QUEUED,
                 "attempts": 0,
                 "created_at": now,
             }
@@ -235,30 +199,33 @@ class Channels:
         ]
         if nudges:
             conn.execute(_INSERT_NUDGE, nudges)
+        return item
 
     def replied(
         self, team_id: str, channel_id: str, thread_ts: str | None, ts: str, by: str, now: datetime
-    ) -> list[Item]:
-        """Close the reply items a team member's message answers; silent, first reply timed."""
+    ) -> list[ItemView]:
+        """Close the reply items a team member's message answers (bot.core.clients.answers);
+        silent, first reply timed."""
         q = _open_replies(team_id, channel_id, thread_ts)
-        closed: list[Item] = []
+        closed: list[ItemView] = []
         with self.sessions.begin() as s:
             for item in s.scalars(q.with_for_update()):
-                if item.message_ts is not None and _ts(item.message_ts) >= _ts(ts):
-                    continue  # events can arrive out of order: only later messages answer
-                item.status, item.closed_at, item.closed_by = "done", now, by
+                if not answers(item_view(item, credits=False), channel_id, thread_ts, ts):
+                    continue
+                item.status, item.closed_at, item.closed_by = ItemStatus.DONE, now, by
                 item.first_reply_at = now
                 s.add(ItemEvent(team_id=team_id, item_id=item.id, at=now, actor_id=by, kind="done"))
-                closed.append(item)
+                closed.append(item_view(item))
         return closed
 
-    def by_message(self, team_id: str, channel_id: str, ts: str) -> Item | None:
+    def by_message(self, team_id: str, channel_id: str, ts: str) -> ItemView | None:
         with self.sessions() as s:
-            return s.scalar(
+            item = s.scalar(
                 select(Item).where(
                     Item.team_id == team_id, Item.channel_id == channel_id, Item.message_ts == ts
                 )
             )
+            return None if item is None else item_view(item)
 
     def edit_message(self, team_id: str, channel_id: str, ts: str, text: str) -> str | None:
         """Take a client's edit; returns the owner of the item it changed, if any."""
@@ -274,12 +241,13 @@ class Channels:
 
 
 def _open_replies(team_id: str, channel_id: str, thread_ts: str | None) -> Select[tuple[Item]]:
-    """Open recorded client messages in a channel: those of a thread, or those not in one."""
+    """Open recorded client messages in a channel: those of a thread, or those not in one
+    (the ones `answers` may say a message answers)."""
     q = select(Item).where(
         Item.team_id == team_id,
         Item.channel_id == channel_id,
-        Item.kind == "reply",
-        Item.status == "open",
+        Item.kind == ItemKind.REPLY,
+        Item.status == ItemStatus.OPEN,
         Item.message_ts.is_not(None),
     )
     if thread_ts:
@@ -290,35 +258,15 @@ def _open_replies(team_id: str, channel_id: str, thread_ts: str | None) -> Selec
 # -- the statements of `Channels.client_wrote`, built once
 
 _items = Item.__table__
-_ITEM_COLUMNS = (
-    "team_id",
-    "kind",
-    "status",
-    "what",
-    "client",
-    "owner_id",
-    "creator_id",
-    "channel_id",
-    "due_at",
-    "original_due_at",
-    "created_at",
-    "moved_in_advance",
-    "moved_late",
-    "message_ts",
-    "thread_ts",
-    "client_user_id",
-)
 _SEEN = insert(SeenEvent.__table__)
-_INSERT_ITEM = insert(_items)
-_INSERT_CONTRIBUTOR = insert(Contributor.__table__)
-_INSERT_EVENT = insert(ItemEvent.__table__)
 _INSERT_NUDGE = insert(Nudge.__table__)
 _in_channel = (
     _items.c.team_id == bindparam("team"),
     _items.c.channel_id == bindparam("channel"),
 )
 _RECORDED = select(_items.c.id).where(*_in_channel, _items.c.message_ts == bindparam("ts"))
-_open = (*_in_channel, _items.c.status == "open")
+_open = (*_in_channel, _items.c.status == ItemStatus.OPEN)
+# The columns of bot.core.clients.OpenItem, in its order.
 _ROW = (
     _items.c.id,
     _items.c.owner_id,
@@ -366,8 +314,3 @@ _HEARD = (
     )
     .values(last_client_at=bindparam("heard_at"))
 )
-
-
-def _ts(ts: str) -> tuple[int, int]:
-    whole, _, frac = ts.partition(".")
-    return int(whole), int(frac or 0)

@@ -6,14 +6,18 @@ is merged into one row, so coverage is planned once per span.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.coverage import AbsenceView
+from bot.core.items import ItemStatus, ItemView
+from bot.core.nudges import Nudge as NudgeValue
+from bot.core.nudges import NudgeStatus
 from bot.store.models import Absence, Item, Nudge
+from bot.store.values import absence_view, item_view, nudge_value
 
 COMMAND = "command"
 STATUS = "status"
@@ -23,7 +27,7 @@ STATUS = "status"
 class Stored:
     """The person's absence after recording one, and what changed to get there."""
 
-    absence: Absence
+    absence: AbsenceView
     created: bool
     merged_ids: list[int] = field(default_factory=list)  # rows folded into `absence`, now gone
 
@@ -73,7 +77,7 @@ class Absences:
                 )
                 s.add(row)
                 s.flush()
-                return Stored(row, created=True)
+                return Stored(absence_view(row), created=True)
             keep, others = rows[0], rows[1:]
             all_status = source == STATUS and all(r.source == STATUS for r in rows)
             keep.starts_at = min([starts_at, *(r.starts_at for r in rows)])
@@ -82,7 +86,7 @@ class Absences:
             for other in others:
                 s.delete(other)
             s.flush()
-            return Stored(keep, created=False, merged_ids=[r.id for r in others])
+            return Stored(absence_view(keep), created=False, merged_ids=[r.id for r in others])
 
     def end_status(self, team_id: str, user_id: str, now: datetime) -> list[int]:
         """The away status was cleared: status absences under way end now. Returns their ids."""
@@ -115,11 +119,12 @@ class Absences:
                     row.ends_at = now
             return [r.id for r in rows]
 
-    def get(self, team_id: str, absence_id: int) -> Absence | None:
+    def get(self, team_id: str, absence_id: int) -> AbsenceView | None:
         with self.sessions() as s:
-            return s.scalar(
+            row = s.scalar(
                 select(Absence).where(Absence.team_id == team_id, Absence.id == absence_id)
             )
+            return None if row is None else absence_view(row)
 
     def ahead(
         self,
@@ -128,7 +133,7 @@ class Absences:
         *,
         user_id: str | None = None,
         starting_before: datetime | None = None,
-    ) -> list[Absence]:
+    ) -> list[AbsenceView]:
         """Absences not over yet (under way or coming), soonest first."""
         q = select(Absence).where(Absence.team_id == team_id, Absence.ends_at > now)
         if user_id is not None:
@@ -136,25 +141,26 @@ class Absences:
         if starting_before is not None:
             q = q.where(Absence.starts_at < starting_before)
         with self.sessions() as s:
-            return list(s.scalars(q.order_by(Absence.starts_at, Absence.id)))
+            return [absence_view(a) for a in s.scalars(q.order_by(Absence.starts_at, Absence.id))]
 
     def items_due(
         self, team_id: str, owner_id: str, start: datetime, end: datetime, limit: int = 200
-    ) -> Sequence[Item]:
+    ) -> list[ItemView]:
         """The person's open items due from `start` up to `end`, soonest first."""
         with self.sessions() as s:
-            return s.scalars(
+            rows = s.scalars(
                 select(Item)
                 .where(
                     Item.team_id == team_id,
                     Item.owner_id == owner_id,
-                    Item.status == "open",
+                    Item.status == ItemStatus.OPEN,
                     Item.due_at >= start,
                     Item.due_at <= end,
                 )
                 .order_by(Item.due_at, Item.id)
                 .limit(limit)
-            ).all()
+            )
+            return [item_view(i) for i in rows]
 
     def reschedule(self, team_id: str, recipient_id: str, key: str, at: datetime) -> bool:
         """Move a coverage DM that still waits (queued, not being sent) to `at`."""
@@ -165,7 +171,7 @@ class Absences:
                     Nudge.team_id == team_id,
                     Nudge.recipient_id == recipient_id,
                     Nudge.key == key,
-                    Nudge.status == "queued",
+                    Nudge.status == NudgeStatus.QUEUED,
                     Nudge.claim.is_(None),
                 )
                 .values(due_at=at, next_at=at)
@@ -173,13 +179,14 @@ class Absences:
             )
             return result.rowcount == 1  # type: ignore[attr-defined]
 
-    def nudge(self, team_id: str, recipient_id: str, key: str) -> Nudge | None:
+    def nudge(self, team_id: str, recipient_id: str, key: str) -> NudgeValue | None:
         """The coverage DM planned under `key`, whatever became of it (to tell the asker)."""
         with self.sessions() as s:
-            return s.scalar(
+            row = s.scalar(
                 select(Nudge).where(
                     Nudge.team_id == team_id,
                     Nudge.recipient_id == recipient_id,
                     Nudge.key == key,
                 )
             )
+            return None if row is None else nudge_value(row)

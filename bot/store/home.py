@@ -10,9 +10,9 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, lazyload, sessionmaker
 
+from bot.core.items import ItemStatus, ItemView
 from bot.store.models import Item
-
-OPEN = "open"
+from bot.store.values import item_view
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class Row:
     """Just enough of an open item to sort it into a Home section."""
 
     id: int
-    kind: str
+    kind: str  # promise | reply (bot.core.items.ItemKind's values, as read)
     due_at: datetime
 
 
@@ -38,12 +38,12 @@ class HomeQueries:
     def open_rows(self, team_id: str, owner_id: str) -> list[Row]:
         """Every open item the person owns, as (id, kind, due_at): cheap even for thousands."""
         q = select(Item.id, Item.kind, Item.due_at).where(
-            Item.team_id == team_id, Item.owner_id == owner_id, Item.status == OPEN
+            Item.team_id == team_id, Item.owner_id == owner_id, Item.status == ItemStatus.OPEN
         )
         with self.sessions() as s:
             return [Row(i, k, d) for i, k, d in s.execute(q)]
 
-    def items(self, team_id: str, ids: Sequence[int]) -> dict[int, Item]:
+    def items(self, team_id: str, ids: Sequence[int]) -> dict[int, ItemView]:
         """The items with these IDs (without their contributors: Home does not show them)."""
         if not ids:
             return {}
@@ -53,7 +53,7 @@ class HomeQueries:
             .options(lazyload(Item.contributors))
         )
         with self.sessions() as s:
-            return {i.id: i for i in s.scalars(q)}
+            return {i.id: item_view(i, credits=False) for i in s.scalars(q)}
 
     def loads(self, team_id: str, now: datetime) -> list[Load]:
         """Open and overdue counts per owner, most open first. An item waiting on the client
@@ -62,7 +62,7 @@ class HomeQueries:
         late = func.sum(case((Item.due_at < now, case((Item.waiting_since.is_(None), 1))), else_=0))
         q = (
             select(Item.owner_id, n, late)
-            .where(Item.team_id == team_id, Item.status == OPEN)
+            .where(Item.team_id == team_id, Item.status == ItemStatus.OPEN)
             .group_by(Item.owner_id)
             .order_by(n.desc(), Item.owner_id)
         )
@@ -71,7 +71,7 @@ class HomeQueries:
 
     def first_per_owner(
         self, team_id: str, owners: Sequence[str], per_owner: int
-    ) -> dict[str, list[Item]]:
+    ) -> dict[str, list[ItemView]]:
         """Each owner's first `per_owner` open items, soonest due first, in one query."""
         if not owners:
             return {}
@@ -82,7 +82,11 @@ class HomeQueries:
         )
         ranked = (
             select(Item.id, rank)
-            .where(Item.team_id == team_id, Item.status == OPEN, Item.owner_id.in_(list(owners)))
+            .where(
+                Item.team_id == team_id,
+                Item.status == ItemStatus.OPEN,
+                Item.owner_id.in_(list(owners)),
+            )
             .subquery()
         )
         q = (
@@ -92,8 +96,8 @@ class HomeQueries:
             .order_by(Item.owner_id, Item.due_at, Item.id)
             .options(lazyload(Item.contributors))
         )
-        found: dict[str, list[Item]] = {o: [] for o in owners}
+        found: dict[str, list[ItemView]] = {o: [] for o in owners}
         with self.sessions() as s:
             for item in s.scalars(q):
-                found[item.owner_id].append(item)
+                found[item.owner_id].append(item_view(item, credits=False))
         return found

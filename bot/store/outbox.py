@@ -11,14 +11,16 @@ from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.nudges import Nudge as NudgeValue
+from bot.core.nudges import NudgeStatus
 from bot.store.models import Nudge
+from bot.store.values import nudge_value
 
-QUEUED = "queued"
-SENT = "sent"
-FAILED = "failed"
-SKIPPED = "skipped"
-CANCELLED = "cancelled"
-FINAL = (SENT, FAILED, SKIPPED)
+QUEUED = NudgeStatus.QUEUED
+SENT = NudgeStatus.SENT
+FAILED = NudgeStatus.FAILED
+SKIPPED = NudgeStatus.SKIPPED
+CANCELLED = NudgeStatus.CANCELLED
 
 T = TypeVar("T")
 
@@ -141,7 +143,7 @@ class Outbox:
 
     def claim_due(
         self, now: datetime, lease_until: datetime, token: str, limit: int = 100
-    ) -> list[Nudge]:
+    ) -> list[NudgeValue]:
         """Claim up to `limit` due rows for this dispatcher.
 
         Two statements in one transaction: PostgreSQL locks the picked rows (SKIP LOCKED, so
@@ -165,8 +167,8 @@ class Outbox:
                 .values(next_at=lease_until, attempts=Nudge.attempts + 1, claim=token)
                 .returning(Nudge)
                 .execution_options(synchronize_session=False)
-            ).all()
-            return list(rows)
+            )
+            return [nudge_value(n) for n in rows]
 
     def claim_batch(
         self,
@@ -176,7 +178,7 @@ class Outbox:
         token: str,
         limit: int = 200,
         early: Collection[str] = (),
-    ) -> list[Nudge]:
+    ) -> list[NudgeValue]:
         """Claim up to `limit` due rows, and with them their recipients' other rows due by
         `until` (not leased by anyone, unless the lease ran out) of the `early` kinds, so
         that each person's nudges go out as one DM: `claim_due` and a `claim_recipient` per
@@ -221,15 +223,18 @@ class Outbox:
                             .with_for_update(skip_locked=True)
                         )
                     )
-            claimed: list[Nudge] = []
+            claimed: list[NudgeValue] = []
             for chunk in _chunks(sorted(ids)):
-                claimed += s.scalars(
-                    update(Nudge)
-                    .where(Nudge.id.in_(chunk), claimable)
-                    .values(next_at=lease_until, attempts=Nudge.attempts + 1, claim=token)
-                    .returning(Nudge)
-                    .execution_options(synchronize_session=False)
-                ).all()
+                claimed += map(
+                    nudge_value,
+                    s.scalars(
+                        update(Nudge)
+                        .where(Nudge.id.in_(chunk), claimable)
+                        .values(next_at=lease_until, attempts=Nudge.attempts + 1, claim=token)
+                        .returning(Nudge)
+                        .execution_options(synchronize_session=False)
+                    ),
+                )
             return claimed
 
     def renew(self, ids: Sequence[int], token: str, lease_until: datetime) -> set[int]:
@@ -286,19 +291,16 @@ class Outbox:
             )
             return result.rowcount == 1  # type: ignore[attr-defined]
 
-    def get(self, nudge_id: int) -> Nudge | None:
+    def for_item(self, team_id: str, item_id: int) -> list[NudgeValue]:
         with self.sessions() as s:
-            return s.get(Nudge, nudge_id)
-
-    def for_item(self, team_id: str, item_id: int) -> list[Nudge]:
-        with self.sessions() as s:
-            return list(
-                s.scalars(
+            return [
+                nudge_value(n)
+                for n in s.scalars(
                     select(Nudge)
                     .where(Nudge.team_id == team_id, Nudge.item_id == item_id)
                     .order_by(Nudge.due_at, Nudge.id)
                 )
-            )
+            ]
 
     def first_queued(self, team_id: str, item_ids: Iterable[int], kind: str) -> dict[int, datetime]:
         """Each item's earliest queued nudge of `kind` (e.g. when its lead is told), by item
@@ -318,22 +320,6 @@ class Outbox:
                     if item_id not in found or at < found[item_id]:
                         found[item_id] = at
         return found
-
-    def sent_message(self, team_id: str, item_id: int, recipient_id: str) -> list[Nudge]:
-        """Sent DMs about an item to a person, newest first (to update them in place)."""
-        with self.sessions() as s:
-            return list(
-                s.scalars(
-                    select(Nudge)
-                    .where(
-                        Nudge.team_id == team_id,
-                        Nudge.item_id == item_id,
-                        Nudge.recipient_id == recipient_id,
-                        Nudge.status == SENT,
-                    )
-                    .order_by(Nudge.sent_at.desc())
-                )
-            )
 
 
 def _new(team_id: str, item_id: int | None, want: Want, now: datetime) -> Nudge:

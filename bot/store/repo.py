@@ -2,37 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, raiseload, sessionmaker
 
+from bot.core.items import ItemStatus, ItemView, NewItem, Role
 from bot.store.clients import Channels
 from bot.store.coverage import Absences
 from bot.store.db import make_sessions
+from bot.store.items import insert_item
 from bot.store.models import Contributor, Item, ItemEvent, SeenEvent
 from bot.store.outbox import Outbox
 from bot.store.settings import SettingsStore
 from bot.store.stats import StatsStore
-
-OPEN = "open"
-DONE = "done"
-CANCELLED = "cancelled"
-
-
-@dataclass(frozen=True)
-class NewItem:
-    team_id: str
-    kind: str
-    what: str
-    owner_id: str
-    creator_id: str
-    due_at: datetime
-    channel_id: str | None = None
-    client: str | None = None
+from bot.store.values import item_view
 
 
 class Repo:
@@ -45,48 +31,29 @@ class Repo:
         self.absences = Absences(self.sessions)
         self.stats = StatsStore(self.sessions)
 
-    def create_item(self, new: NewItem, now: datetime) -> Item:
-        with self.sessions.begin() as s:
-            item = Item(
-                team_id=new.team_id,
-                kind=new.kind,
-                status=OPEN,
-                what=new.what,
-                client=new.client,
-                owner_id=new.owner_id,
-                creator_id=new.creator_id,
-                channel_id=new.channel_id,
-                due_at=new.due_at,
-                original_due_at=new.due_at,
-                created_at=now,
-                moved_in_advance=0,
-                moved_late=0,
-            )
-            item.contributors.append(
-                Contributor(team_id=new.team_id, user_id=new.owner_id, role="owner")
-            )
-            s.add(item)
-            s.flush()
-            s.add(_event(item, new.creator_id, "created", now, due_after=new.due_at))
-        return item
+    def create_item(self, new: NewItem, now: datetime) -> ItemView:
+        """Store a new item (created `now`, by its creator); returns it as it opens."""
+        with self.engine.begin() as conn:
+            return insert_item(conn, new, now, new.creator_id)
 
-    def get_item(self, team_id: str, item_id: int) -> Item | None:
+    def get_item(self, team_id: str, item_id: int) -> ItemView | None:
         with self.sessions() as s:
-            return s.scalar(select(Item).where(Item.team_id == team_id, Item.id == item_id))
+            item = s.scalar(select(Item).where(Item.team_id == team_id, Item.id == item_id))
+            return None if item is None else item_view(item)
 
-    def get_items(self, team_id: str, item_ids: Iterable[int]) -> dict[int, Item]:
+    def get_items(self, team_id: str, item_ids: Iterable[int]) -> dict[int, ItemView]:
         """Many items at once, by ID (those that exist in the team): one query, where
         `get_item` per ID would be one each. For reading their fields (the dispatcher's
         DMs): their contributors are not loaded, and asking for them raises."""
         ids = sorted(set(item_ids))
-        found: dict[int, Item] = {}
+        found: dict[int, ItemView] = {}
         with self.sessions() as s:
             for start in range(0, len(ids), 500):  # bounded IN lists
                 q = select(Item).where(
                     Item.team_id == team_id, Item.id.in_(ids[start : start + 500])
                 )
                 for item in s.scalars(q.options(raiseload(Item.contributors))):
-                    found[item.id] = item
+                    found[item.id] = item_view(item, credits=False)
         return found
 
     def open_items(
@@ -96,15 +63,15 @@ class Repo:
         user_id: str | None = None,
         owner_id: str | None = None,
         limit: int = 200,
-    ) -> Sequence[Item]:
+    ) -> list[ItemView]:
         """Open items, soonest first; with user_id, the ones they own or created."""
-        q = select(Item).where(Item.team_id == team_id, Item.status == OPEN)
+        q = select(Item).where(Item.team_id == team_id, Item.status == ItemStatus.OPEN)
         if user_id is not None:
             q = q.where(or_(Item.owner_id == user_id, Item.creator_id == user_id))
         if owner_id is not None:
             q = q.where(Item.owner_id == owner_id)
         with self.sessions() as s:
-            return s.scalars(q.order_by(Item.due_at, Item.id).limit(limit)).all()
+            return [item_view(i) for i in s.scalars(q.order_by(Item.due_at, Item.id).limit(limit))]
 
     def count_open(
         self, team_id: str, *, user_id: str | None = None, owner_id: str | None = None
@@ -112,7 +79,7 @@ class Repo:
         q = (
             select(func.count())
             .select_from(Item)
-            .where(Item.team_id == team_id, Item.status == OPEN)
+            .where(Item.team_id == team_id, Item.status == ItemStatus.OPEN)
         )
         if user_id is not None:
             q = q.where(or_(Item.owner_id == user_id, Item.creator_id == user_id))
@@ -123,10 +90,10 @@ class Repo:
 
     def close_item(
         self, team_id: str, item_id: int, actor: str, now: datetime, helpers: Iterable[str] = ()
-    ) -> Item | None:
+    ) -> ItemView | None:
         """Mark done if still open; None when someone else closed or cancelled it first."""
         with self.sessions.begin() as s:
-            if not _transition(s, team_id, item_id, DONE, now, actor):
+            if not _transition(s, team_id, item_id, ItemStatus.DONE, now, actor):
                 return None
             item = s.get_one(Item, item_id)
             known = {c.user_id for c in item.contributors}
@@ -134,20 +101,20 @@ class Repo:
                 if user not in known:
                     known.add(user)
                     item.contributors.append(
-                        Contributor(team_id=team_id, user_id=user, role="helper")
+                        Contributor(team_id=team_id, user_id=user, role=Role.HELPER)
                     )
             s.add(_event(item, actor, "done", now))
             s.flush()
             s.refresh(item)
-            return item
+            return item_view(item)
 
-    def cancel_item(self, team_id: str, item_id: int, actor: str, now: datetime) -> Item | None:
+    def cancel_item(self, team_id: str, item_id: int, actor: str, now: datetime) -> ItemView | None:
         with self.sessions.begin() as s:
-            if not _transition(s, team_id, item_id, CANCELLED, now, actor):
+            if not _transition(s, team_id, item_id, ItemStatus.CANCELLED, now, actor):
                 return None
             item = s.get_one(Item, item_id)
             s.add(_event(item, actor, "cancelled", now))
-            return item
+            return item_view(item)
 
     def move_item(
         self,
@@ -157,7 +124,7 @@ class Repo:
         new_due: datetime,
         now: datetime,
         note: str | None = None,
-    ) -> Item | None:
+    ) -> ItemView | None:
         """Move an open item's deadline, counting whether it moved before or after it passed."""
         with self.sessions.begin() as s:
             item = _open_for_update(s, team_id, item_id)
@@ -174,11 +141,11 @@ class Repo:
                 _event(item, actor, "moved", now, due_before=before, due_after=new_due, note=note)
             )
             s.flush()
-            return item
+            return item_view(item)
 
     def snooze_item(
         self, team_id: str, item_id: int, actor: str, until: datetime, now: datetime
-    ) -> Item | None:
+    ) -> ItemView | None:
         with self.sessions.begin() as s:
             item = _open_for_update(s, team_id, item_id)
             if item is None:
@@ -186,11 +153,11 @@ class Repo:
             item.snoozed_until = until
             s.add(_event(item, actor, "snoozed", now, due_after=until))
             s.flush()
-            return item
+            return item_view(item)
 
     def hand_off(
         self, team_id: str, item_id: int, actor: str, new_owner: str, now: datetime
-    ) -> Item | None:
+    ) -> ItemView | None:
         """Give an open item to someone else; they are credited when it closes."""
         with self.sessions.begin() as s:
             item = _open_for_update(s, team_id, item_id)
@@ -201,16 +168,16 @@ class Repo:
             item.snoozed_until = None
             if new_owner not in {c.user_id for c in item.contributors}:
                 item.contributors.append(
-                    Contributor(team_id=team_id, user_id=new_owner, role="owner")
+                    Contributor(team_id=team_id, user_id=new_owner, role=Role.OWNER)
                 )
             s.add(_event(item, actor, "handoff", now, note=f"from {before} to {new_owner}"))
             s.flush()
             s.refresh(item)
-            return item
+            return item_view(item)
 
     def wait_item(
         self, team_id: str, item_id: int, actor: str, until: datetime | None, now: datetime
-    ) -> Item | None:
+    ) -> ItemView | None:
         """Pause the item's clock while the client is the one who owes an answer."""
         with self.sessions.begin() as s:
             item = _open_for_update(s, team_id, item_id)
@@ -220,9 +187,9 @@ class Repo:
             item.waiting_until = until
             s.add(_event(item, actor, "waiting", now, due_after=until))
             s.flush()
-            return item
+            return item_view(item)
 
-    def resume_item(self, team_id: str, item_id: int, now: datetime) -> Item | None:
+    def resume_item(self, team_id: str, item_id: int, now: datetime) -> ItemView | None:
         """End a wait: the deadline moves by as long as the clock was paused."""
         with self.sessions.begin() as s:
             item = _open_for_update(s, team_id, item_id)
@@ -233,7 +200,7 @@ class Repo:
             item.waiting_since = item.waiting_until = None
             s.add(_event(item, "client", "resumed", now, due_after=item.due_at))
             s.flush()
-            return item
+            return item_view(item)
 
     def forget_events(self, before: datetime) -> int:
         """Drop event IDs seen before `before`: Slack retries an event for about an hour, so
@@ -259,18 +226,18 @@ class Repo:
 def _open_for_update(s: Session, team_id: str, item_id: int) -> Item | None:
     return s.scalar(
         select(Item)
-        .where(Item.team_id == team_id, Item.id == item_id, Item.status == OPEN)
+        .where(Item.team_id == team_id, Item.id == item_id, Item.status == ItemStatus.OPEN)
         .with_for_update()
     )
 
 
 def _transition(
-    s: Session, team_id: str, item_id: int, status: str, now: datetime, actor: str
+    s: Session, team_id: str, item_id: int, status: ItemStatus, now: datetime, actor: str
 ) -> bool:
     """open → status, as one conditional update: exactly one row changed, or it was not open."""
     result = s.execute(
         update(Item)
-        .where(Item.team_id == team_id, Item.id == item_id, Item.status == OPEN)
+        .where(Item.team_id == team_id, Item.id == item_id, Item.status == ItemStatus.OPEN)
         .values(status=status, closed_at=now, closed_by=actor)
         .execution_options(synchronize_session=False)
     )

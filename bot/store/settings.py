@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.items import ItemStatus
 from bot.store.models import Item, WorkspaceSettings
 
 
@@ -40,7 +41,9 @@ class SettingsStore:
                 ids = list(
                     s.scalars(
                         select(Item.id)
-                        .where(Item.team_id == team_id, Item.status == "open", Item.id > last)
+                        .where(
+                            Item.team_id == team_id, Item.status == ItemStatus.OPEN, Item.id > last
+                        )
                         .order_by(Item.id)
                         .limit(batch)
                     )

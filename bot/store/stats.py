@@ -13,18 +13,16 @@ from typing import Any
 from sqlalchemy import DateTime, String, case, func, literal, select, type_coerce, union, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.items import ItemKind, ItemStatus
+from bot.core.nudges import NudgeStatus
 from bot.core.stats import ClosedFact, Facts
 from bot.store.models import ClientChannel, Contributor, Item, Nudge
-
-QUEUED = "queued"
-SENT = "sent"
-CANCELLED = "cancelled"
 
 _COLUMNS = (
     Item.id,
     Item.kind,
     # only promises are listed by name: a client's message can be long and is never shown
-    case((Item.kind == "promise", Item.what), else_=literal("")),
+    case((Item.kind == ItemKind.PROMISE, Item.what), else_=literal("")),
     Item.client,
     Item.channel_id,
     Item.owner_id,
@@ -57,7 +55,7 @@ class StatsStore:
         """Items closed as done in [since, until), oldest first, with who is credited."""
         where = [
             Item.team_id == team_id,
-            Item.status == "done",
+            Item.status == ItemStatus.DONE,
             Item.closed_at >= since,
             Item.closed_at < until,
         ]
@@ -79,7 +77,7 @@ class StatsStore:
                     .join(Item, Item.id == Contributor.item_id)
                     .where(
                         *where,
-                        Item.kind == "promise",
+                        Item.kind == ItemKind.PROMISE,
                         Contributor.team_id == team_id,
                         Contributor.user_id != Item.owner_id,
                     )
@@ -102,7 +100,7 @@ class StatsStore:
             (Item.due_at < now, case((Item.waiting_since.is_(None), 1), else_=0)), else_=0
         )
         q = select(func.count(), func.coalesce(func.sum(overdue), 0)).where(
-            Item.team_id == team_id, Item.status == "open"
+            Item.team_id == team_id, Item.status == ItemStatus.OPEN
         )
         if channel_id is not None:
             q = q.where(Item.channel_id == channel_id)
@@ -134,7 +132,7 @@ class StatsStore:
                     Nudge.team_id == team_id,
                     Nudge.recipient_id == recipient_id,
                     Nudge.kind.in_(list(kinds)),
-                    Nudge.status == SENT,
+                    Nudge.status == NudgeStatus.SENT,
                     Nudge.due_at < before,
                 )
             )
@@ -160,10 +158,10 @@ class StatsStore:
                 .where(
                     Nudge.team_id == team_id,
                     Nudge.kind.in_(list(kinds)),
-                    Nudge.status == QUEUED,
+                    Nudge.status == NudgeStatus.QUEUED,
                     Nudge.claim.is_(None),
                 )
-                .values(status=CANCELLED)
+                .values(status=NudgeStatus.CANCELLED)
                 .execution_options(synchronize_session=False)
             )
             return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -15,10 +15,12 @@ from datetime import UTC, datetime, timedelta
 
 from bot.clock import Clock
 from bot.core import commands as cmd
+from bot.core.clients import ClientChannelView
+from bot.core.items import NewItem
+from bot.core.nudges import Nudge
 from bot.core.plan import Kind, quiet_at
 from bot.core.sla import reply_due
 from bot.core.when import WhenError, parse_when
-from bot.store.models import ClientChannel, Item, Nudge
 from bot.store.outbox import Want
 from bot.store.repo import Repo
 from bot.usecases.nudge_kinds import Due, Skip
@@ -93,7 +95,7 @@ class Clients:
         self.planner = planner
         self.promises = promises
         self.clock = clock
-        self._watched: dict[str, tuple[float, dict[str, ClientChannel]]] = {}
+        self._watched: dict[str, tuple[float, dict[str, ClientChannelView]]] = {}
         self._lock = threading.Lock()
         # The minute of the client message each channel's quiet nudge was last planned from.
         self._quiet_known: dict[tuple[str, str], datetime] = {}
@@ -102,7 +104,7 @@ class Clients:
         """Every message event in the workspace asks this before anything else."""
         return self.watched(team_id, channel_id) is not None
 
-    def watched(self, team_id: str, channel_id: str) -> ClientChannel | None:
+    def watched(self, team_id: str, channel_id: str) -> ClientChannelView | None:
         """The channel as watched (name, owner, clients), from memory: a workspace's watched
         channels are read every WATCHED_TTL seconds (so other replicas' changes arrive within
         that) and at once after a watch or unwatch here. Not for `last_client_at`."""
@@ -260,23 +262,18 @@ class Clients:
             d = self.workplace.settings(who.team_id)
             due = reply_due(now, cal, cutoff=d.eod_cutoff, within=d.reply_within)
         channel = self.repo.channels.watched(who.team_id, m.channel_id)
-        item = Item(
+        item = NewItem.client_message(
             team_id=who.team_id,
-            kind="reply",
-            status="open",
+            channel_id=m.channel_id,
+            ts=m.ts,
+            thread_ts=m.thread_ts,
+            client_user_id=m.user,
             what=(m.text.strip() or "(a message without text)")[:MAX_TEXT],
             client=channel.name if channel else None,
             owner_id=owner,
             creator_id=who.user_id,
-            channel_id=m.channel_id,
             due_at=due,
-            original_due_at=due,
             created_at=now,
-            moved_in_advance=0,
-            moved_late=0,
-            message_ts=m.ts,
-            thread_ts=m.thread_ts if m.thread_ts != m.ts else None,
-            client_user_id=m.user,
         )
         stored = self.repo.channels.record_message(item, now)
         if stored is None:
@@ -313,31 +310,26 @@ class Clients:
             return False
         return bool(person and person.external)
 
-    def _client_wrote(self, m: ChannelMessage, channel: ClientChannel) -> str:
+    def _client_wrote(self, m: ChannelMessage, channel: ClientChannelView) -> str:
         """Record a client's message (or fold it into the item it continues) and its nudges in
         one transaction; then resume what was waiting on them and re-plan the quiet nudge."""
         at = _when(m.ts)
         owner = channel.owner_id
         cal = self.workplace.calendar_for(m.team_id, owner)
         d = self.workplace.settings(m.team_id)
-        item = Item(
+        item = NewItem.client_message(
             team_id=m.team_id,
-            kind="reply",
-            status="open",
+            channel_id=m.channel_id,
+            ts=m.ts,
+            thread_ts=m.thread_ts,
+            client_user_id=m.user,
             what=m.text.strip()[:MAX_TEXT] or "(a message without text)",
             client=channel.name,
             owner_id=owner,
             creator_id=m.user or "",
-            channel_id=m.channel_id,
             due_at=reply_due(at, cal, cutoff=d.eod_cutoff, within=d.reply_within),
             created_at=at,
-            moved_in_advance=0,
-            moved_late=0,
-            message_ts=m.ts,
-            thread_ts=m.thread_ts if m.thread_ts != m.ts else None,
-            client_user_id=m.user,
         )
-        item.original_due_at = item.due_at
         now = self.clock.now()
         done = self.repo.channels.client_wrote(
             item,

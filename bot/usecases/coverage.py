@@ -19,10 +19,11 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.core import commands as cmd
-from bot.core.coverage import SpanError, coverage_moment, read_span, status_span
+from bot.core.coverage import AbsenceView, SpanError, coverage_moment, read_span, status_span
+from bot.core.items import ItemView
+from bot.core.nudges import Nudge
 from bot.core.plan import Kind
 from bot.store.coverage import COMMAND, STATUS
-from bot.store.models import Absence, Item, Nudge
 from bot.store.outbox import Want
 from bot.store.repo import Repo
 from bot.usecases.nudge_kinds import Due, Skip
@@ -50,7 +51,7 @@ class AwaySet:
     ends_at: datetime
     tz: str
     recorded_at: datetime
-    due: list[Item] = field(default_factory=list)  # their open items due during it, now
+    due: list[ItemView] = field(default_factory=list)  # their open items due during it, now
     dm_at: datetime | None = None  # when the coverage DM goes (None: already sent)
     merged: bool = False
 
@@ -131,7 +132,7 @@ class Coverage:
         self.planner.changed(team_id, person.id)
         return f"away until {end.isoformat()}"
 
-    def plan(self, team_id: str, absence: Absence, now: datetime) -> datetime | None:
+    def plan(self, team_id: str, absence: AbsenceView, now: datetime) -> datetime | None:
         """Queue the absence's coverage DM; returns when it goes (None: already dealt with).
 
         One DM per absence. While it waits, it follows the absence (merged with an earlier
@@ -279,12 +280,12 @@ def span_text(start: datetime, end: datetime, now: datetime, tz: str) -> str:
     return f"{day_token(start, tz)} – {until}"
 
 
-def count(items: Sequence[Item]) -> str:
+def count(items: Sequence[ItemView]) -> str:
     """`3 open items`."""
     return f"{len(items)} open item{'s' if len(items) != 1 else ''}"
 
 
-def ids(items: Sequence[Item]) -> str:
+def ids(items: Sequence[ItemView]) -> str:
     """`#12, #14, #19` (the first IDS_SHOWN)."""
     shown = ", ".join(f"#{i.id}" for i in items[:IDS_SHOWN])
     return shown + (", …" if len(items) > IDS_SHOWN else "")

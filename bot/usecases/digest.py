@@ -26,10 +26,10 @@ from bot.chart import ChartError
 from bot.chart import render as render_chart
 from bot.clock import Clock
 from bot.core import stats
+from bot.core.nudges import Nudge
 from bot.core.plan import Kind
 from bot.core.schedule import default_daily, default_weekly, is_fire_time, next_fire, previous_fire
 from bot.core.stats import Day, Facts, Numbers, StatsReport
-from bot.store.models import Nudge
 from bot.store.outbox import Want
 from bot.store.repo import Repo
 from bot.usecases.nudge_kinds import Retry, TickResult

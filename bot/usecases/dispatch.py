@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
+from bot.core.items import ItemView
+from bot.core.nudges import Nudge
 from bot.core.plan import Kind
-from bot.store.models import Item, Nudge
 from bot.store.outbox import Delivered, Outbox
 from bot.store.repo import Repo
 from bot.usecases.nudge_kinds import Kinds, Skip, TickResult
@@ -58,7 +59,7 @@ class _Ready:
     people: set[tuple[str, str]]
     held: set[int]  # nudge IDs this claim still holds
     now: datetime
-    items: dict[tuple[str, int], Item] = field(default_factory=dict)
+    items: dict[tuple[str, int], ItemView] = field(default_factory=dict)
     escalations: dict[tuple[str, int], datetime] = field(default_factory=dict)  # by item
 
     def covers(self, team: str, user: str) -> bool:
@@ -66,7 +67,7 @@ class _Ready:
 
     # what a nudge kind may read (bot.usecases.nudge_kinds.Due)
 
-    def item(self, n: Nudge) -> Item | None:
+    def item(self, n: Nudge) -> ItemView | None:
         return self.items.get((n.team_id, n.item_id)) if n.item_id is not None else None
 
     def escalates_at(self, n: Nudge) -> datetime | None:

@@ -3,7 +3,8 @@ before the owner's working day ends (a nudge kind of bot.usecases.nudge_kinds)."
 
 from __future__ import annotations
 
-from bot.store.models import Item, Nudge
+from bot.core.items import ItemView
+from bot.core.nudges import Nudge
 from bot.store.repo import Repo
 from bot.usecases.nudge_kinds import Due, Skip
 from bot.usecases.planner import Planner
@@ -37,9 +38,9 @@ class EndOfDayNudge:
         if due.now >= cal.end_of_day_on(day):
             return "the working day was over before it could be sent", None
         start, end = cal.start_of_day_on(day), cal.end_of_day_on(day)
-        due_today: list[Item] = []
-        replies: list[Item] = []
-        backlog: list[Item] = []
+        due_today: list[ItemView] = []
+        replies: list[ItemView] = []
+        backlog: list[ItemView] = []
         for item in self.repo.open_items(n.team_id, owner_id=n.recipient_id, limit=1000):
             if start <= item.due_at <= end:
                 (replies if item.kind == "reply" else due_today).append(item)

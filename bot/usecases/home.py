@@ -19,8 +19,8 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.core.agenda import sort_agenda
+from bot.core.items import ItemView
 from bot.store.home import HomeQueries, Row
-from bot.store.models import Item
 from bot.store.repo import Repo
 from bot.usecases.coverage import Coverage
 from bot.usecases.digest import Digests
@@ -42,7 +42,7 @@ TEAM_ITEMS = 3  # …and each one's first few items, soonest first
 class Section:
     """A section's first items, in reading order, and how many it has in all."""
 
-    items: Sequence[Item] = ()
+    items: Sequence[ItemView] = ()
     total: int = 0
 
 
@@ -53,7 +53,7 @@ class OwnerLoad:
     owner_id: str
     open: int
     overdue: int
-    first: Sequence[Item] = ()
+    first: Sequence[ItemView] = ()
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from bot.core.items import ItemView
+from bot.core.nudges import Nudge
 from bot.core.plan import Kind
-from bot.store.models import Item, Nudge
 from bot.usecases.ports import NudgeView
 
 
@@ -44,7 +45,7 @@ class Due(Protocol):
     @property
     def now(self) -> datetime: ...
 
-    def item(self, n: Nudge) -> Item | None: ...
+    def item(self, n: Nudge) -> ItemView | None: ...
 
     def escalates_at(self, n: Nudge) -> datetime | None:
         """When the lead will be told about the row's item (a heads-up says so)."""

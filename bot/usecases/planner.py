@@ -10,13 +10,13 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.clock import Clock
+from bot.core.items import ItemView
 from bot.core.plan import ItemState, Kind, next_eod, plan_item
-from bot.store.models import Item
 from bot.store.outbox import Want
 from bot.store.repo import Repo
 from bot.usecases.workplace import Workplace
 
-Plan = Callable[[Item], list[Want]]
+Plan = Callable[[ItemView], list[Want]]
 
 
 class ChangeListener(Protocol):
@@ -45,7 +45,7 @@ class Planner:
         for listener in self.listeners:
             listener.changed(team_id, user_id)
 
-    def replan(self, item: Item, *, stored: bool = False) -> None:
+    def replan(self, item: ItemView, *, stored: bool = False) -> None:
         """Queue the nudges the item should get from now on; cancel the ones it no longer should.
 
         `stored`: the item is new and its nudges were stored with it, in the same transaction
@@ -68,7 +68,7 @@ class Planner:
         owner_cal = self.workplace.calendar_for(team_id, owner_id)
         lead_cal = self.workplace.calendar_for(team_id, lead) if lead else None
 
-        def plan(item: Item) -> list[Want]:
+        def plan(item: ItemView) -> list[Want]:
             state = ItemState(
                 kind=item.kind,
                 status=item.status,

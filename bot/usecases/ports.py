@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from bot.core.items import ItemView
     from bot.core.outcome import Outcome
-    from bot.store.models import Item
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class NudgeView:
 
     nudge_id: int
     kind: str
-    item: Item | None = None
+    item: ItemView | None = None
     escalate_at: datetime | None = None  # heads-up: when the lead will be told
     channel_id: str | None = None  # quiet client: the channel, its client, since when
     client: str | None = None
@@ -66,7 +66,7 @@ class NudgeView:
     # away coverage: the absence, and the person's open items due during it
     away_from: datetime | None = None
     away_until: datetime | None = None
-    items: tuple[Item, ...] = ()
+    items: tuple[ItemView, ...] = ()
     end_of_day: EndOfDay | None = None  # the end-of-day DM's lists
 
 
@@ -74,9 +74,9 @@ class NudgeView:
 class EndOfDay:
     """The end-of-day DM: today's items, replies owed, and a little of the backlog."""
 
-    due_today: list[Item]
-    replies: list[Item]
-    backlog: list[Item]
+    due_today: list[ItemView]
+    replies: list[ItemView]
+    backlog: list[ItemView]
     backlog_more: int
 
     def empty(self) -> bool:
@@ -102,15 +102,15 @@ class Messenger(Protocol):
 class Notifier(Protocol):
     """Messages the service sends; each raises NotifyError when Slack refuses."""
 
-    def thank_you(self, item: Item, outcome: Outcome) -> None:
+    def thank_you(self, item: ItemView, outcome: Outcome) -> None:
         """Thank everyone who closed the item, in its channel."""
         ...
 
-    def deadline_moved(self, item: Item, note: str, actor_id: str) -> None:
+    def deadline_moved(self, item: ItemView, note: str, actor_id: str) -> None:
         """Post the note about a new deadline where the client sees it."""
         ...
 
-    def handed_off(self, item: Item, previous_owner: str, actor_id: str) -> None:
+    def handed_off(self, item: ItemView, previous_owner: str, actor_id: str) -> None:
         """Tell the new owner, by DM, what they now own: what, for whom, by when, where."""
         ...
 

@@ -14,11 +14,12 @@ from functools import partial
 
 from bot.clock import Clock
 from bot.core import commands as cmd
+from bot.core.items import ItemKind, ItemView, NewItem
+from bot.core.nudges import Nudge
 from bot.core.outcome import judge
 from bot.core.sla import reply_due
 from bot.core.when import WhenError, parse_when
-from bot.store.models import Item, Nudge
-from bot.store.repo import NewItem, Repo
+from bot.store.repo import Repo
 from bot.usecases.nudge_kinds import Due, Skip
 from bot.usecases.planner import Planner
 from bot.usecases.ports import Notifier, NotifyError
@@ -87,7 +88,7 @@ class Promises:
         item = self.repo.create_item(
             NewItem(
                 team_id=who.team_id,
-                kind="promise",
+                kind=ItemKind.PROMISE,
                 what=escape(what),
                 client=escape(client) if client else None,
                 owner_id=form.owner_id,
@@ -119,7 +120,7 @@ class Promises:
         item = self.repo.create_item(
             NewItem(
                 team_id=who.team_id,
-                kind="promise",
+                kind=ItemKind.PROMISE,
                 what=c.what,
                 owner_id=owner,
                 creator_id=who.user_id,
@@ -148,7 +149,7 @@ class Promises:
         item = self.repo.create_item(
             NewItem(
                 team_id=who.team_id,
-                kind="reply",
+                kind=ItemKind.REPLY,
                 what=c.about or f"Reply to {c.client}",
                 client=c.client,
                 owner_id=owner,
@@ -295,7 +296,7 @@ class Promises:
         self.planner.replan(waiting)
         return Waiting(waiting, at, cal.tz.key)
 
-    def resume(self, item: Item) -> Item | None:
+    def resume(self, item: ItemView) -> ItemView | None:
         """The client wrote again (or the wait ran out): the clock runs again, nudges re-planned."""
         resumed = self.repo.resume_item(item.team_id, item.id, self.clock.now())
         if resumed is not None:
@@ -323,7 +324,7 @@ class Promises:
             return HandedOff(handed, item.owner_id, told=False, tell_error=e.reason)
         return HandedOff(handed, item.owner_id, told=True)
 
-    def item(self, team_id: str, item_id: int) -> Item | None:
+    def item(self, team_id: str, item_id: int) -> ItemView | None:
         """The item as stored (for a form that shows it), or None."""
         return self.repo.get_item(team_id, item_id)
 
@@ -350,7 +351,7 @@ class Promises:
 
     def _editable(
         self, who: Invocation, item_id: int, verb: str
-    ) -> tuple[Item | None, Problem | None]:
+    ) -> tuple[ItemView | None, Problem | None]:
         """The item, if it exists in this workspace, is open and `who` may change it."""
         item = self.repo.get_item(who.team_id, item_id)
         if item is None:

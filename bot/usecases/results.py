@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from bot.config import Defaults
+from bot.core.items import ItemView
 from bot.core.outcome import Outcome
 from bot.core.stats import StatsReport
-from bot.store.models import Item
 
 
 @dataclass(frozen=True)
@@ -33,13 +33,13 @@ class Problem:
 
 @dataclass(frozen=True)
 class Created:
-    item: Item
+    item: ItemView
     tz: str
 
 
 @dataclass(frozen=True)
 class Listed:
-    items: list[Item]
+    items: list[ItemView]
     total: int
     whose: str | None  # a user ID; None for the whole workspace
     mine: bool
@@ -49,7 +49,7 @@ class Listed:
 
 @dataclass(frozen=True)
 class Closed:
-    item: Item
+    item: ItemView
     outcome: Outcome
     announced: bool
     announce_error: str | None = None
@@ -57,12 +57,12 @@ class Closed:
 
 @dataclass(frozen=True)
 class AlreadyClosed:
-    item: Item
+    item: ItemView
 
 
 @dataclass(frozen=True)
 class Moved:
-    item: Item
+    item: ItemView
     tz: str
     in_advance: bool
     note_posted: bool
@@ -71,26 +71,26 @@ class Moved:
 
 @dataclass(frozen=True)
 class Cancelled:
-    item: Item
+    item: ItemView
 
 
 @dataclass(frozen=True)
 class Snoozed:
-    item: Item
+    item: ItemView
     until: datetime
     tz: str
 
 
 @dataclass(frozen=True)
 class Waiting:
-    item: Item
+    item: ItemView
     until: datetime | None
     tz: str
 
 
 @dataclass(frozen=True)
 class HandedOff:
-    item: Item
+    item: ItemView
     previous_owner: str
     told: bool
     tell_error: str | None = None

@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import FrozenClock
-from bot.store.models import Item, Nudge
-from bot.store.repo import NewItem
+from bot.core.items import ItemView, NewItem
+from bot.store.models import Nudge
 from tests.e2e.conftest import START, at
 from tests.e2e.harness import TEAM, Bot, text_of, tick_at
 from tests.fakeslack import FakeSlack
@@ -58,7 +58,7 @@ def promise(
     moved: tuple[datetime, datetime] | None = None,  # (when, new deadline)
     channel: str = "C0CLIENT",
     created: datetime | None = None,
-) -> Item:
+) -> ItemView:
     repo = bot.runtime.repo
     item = repo.create_item(
         NewItem(TEAM, "promise", what, owner, owner, due, channel_id=channel, client=client),
@@ -86,20 +86,16 @@ def client_message(
     """A client's message recorded in a watched channel, answered in its thread."""
     repo = bot.runtime.repo
     ts = f"{arrived.timestamp():.6f}"
-    item = Item(
+    item = NewItem(
         team_id=TEAM,
         kind="reply",
-        status="open",
         what="when is the invoice coming?",
         client=client,
         owner_id="U0OWNER",
         creator_id="U0CLIENT",
         channel_id=channel,
         due_at=due,
-        original_due_at=due,
         created_at=arrived,
-        moved_in_advance=0,
-        moved_late=0,
         message_ts=ts,
         client_user_id="U0CLIENT",
     )

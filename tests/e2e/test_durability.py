@@ -27,12 +27,13 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
+from bot.core.items import NewItem
 from bot.core.plan import Kind
 from bot.slack.client import retry_handlers
 from bot.store.db import make_engine, migrate
 from bot.store.models import Nudge
 from bot.store.outbox import Want
-from bot.store.repo import NewItem, Repo
+from bot.store.repo import Repo
 from tests.fakeslack import FakeSlack
 
 TEAM = "T0001"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.store.repo import NewItem
+from bot.core.items import NewItem
 from tests.e2e.conftest import START, at
 from tests.e2e.harness import TEAM, Bot, text_of
 

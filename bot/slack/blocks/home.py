@@ -13,9 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.durations import format_duration
+from bot.core.items import ItemView
 from bot.slack.blocks.nudges import DONE, MORE_TIME, _button, _snooze_menu
 from bot.slack.blocks.promises import _chunks, safe, when
-from bot.store.models import Item
 from bot.usecases.home import (
     BACKLOG_MAX,
     BACKLOG_STEP,
@@ -138,7 +138,7 @@ def _backlog_blocks(data: HomeData, room: int) -> list[dict[str, Any]]:
     return blocks
 
 
-def _own_item(item: Item, data: HomeData) -> list[dict[str, Any]]:
+def _own_item(item: ItemView, data: HomeData) -> list[dict[str, Any]]:
     """The item's line and its buttons: Done, Need more time, Snooze (the nudges' actions)."""
     return [
         _section(item_line(item, data.tz, data.now)),
@@ -154,7 +154,7 @@ def _own_item(item: Item, data: HomeData) -> list[dict[str, Any]]:
     ]
 
 
-def item_line(item: Item, tz: str, now: datetime, *, owner: bool = False) -> str:
+def item_line(item: ItemView, tz: str, now: datetime, *, owner: bool = False) -> str:
     """`#42 send the deck for Acme — due …`, with what is special about it right now."""
     parts = [f"*#{item.id}* {describe(item)}"]
     if owner:
@@ -175,7 +175,7 @@ def item_line(item: Item, tz: str, now: datetime, *, owner: bool = False) -> str
     return line
 
 
-def describe(item: Item) -> str:
+def describe(item: ItemView) -> str:
     """What it is and for whom, its text clipped so a long client message fits a section."""
     what = safe(clip(item.what, WHAT_MAX))
     client = safe(clip(item.client, 80)) if item.client else None

@@ -9,9 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.durations import format_duration
+from bot.core.items import ItemView
 from bot.core.plan import Kind
 from bot.slack.blocks.promises import _context, _describe, _section, safe, when
-from bot.store.models import Item
 from bot.usecases.coverage import span_text
 from bot.usecases.ports import EndOfDay, NudgeView
 
@@ -51,7 +51,7 @@ def _snooze_menu(item_id: int) -> dict[str, Any]:
     }
 
 
-def item_actions(item: Item, nudge_id: int, *, snooze: bool = True) -> dict[str, Any]:
+def item_actions(item: ItemView, nudge_id: int, *, snooze: bool = True) -> dict[str, Any]:
     value = str(item.id)
     elements = [
         _button("Done", DONE, value, "primary"),
@@ -63,7 +63,7 @@ def item_actions(item: Item, nudge_id: int, *, snooze: bool = True) -> dict[str,
     return {"type": "actions", "block_id": f"item-{item.id}-{nudge_id}", "elements": elements}
 
 
-def _late(item: Item, now: datetime) -> str:
+def _late(item: ItemView, now: datetime) -> str:
     return format_duration(now - item.due_at) if now > item.due_at else "not yet"
 
 
@@ -179,7 +179,7 @@ def end_of_day_blocks(
     blocks: list[dict[str, Any]] = [_section(":city_sunset: *Before you wrap up today*")]
     links = links or {}
 
-    def lines(title: str, items: list[Item]) -> None:
+    def lines(title: str, items: list[ItemView]) -> None:
         if items:
             rows = [
                 f"• *#{i.id}* {_describe(i)} — due {when(i.due_at, tz)}"
@@ -237,7 +237,7 @@ def answered(text: str) -> dict[str, Any]:
     return {"text": text, "blocks": [_section(text)]}
 
 
-def handed_off_dm(item: Item, previous_owner: str, actor: str, tz: str) -> dict[str, Any]:
+def handed_off_dm(item: ItemView, previous_owner: str, actor: str, tz: str) -> dict[str, Any]:
     client = f" for *{safe(item.client)}*" if item.client else ""
     where = f" (agreed in <#{item.channel_id}>)" if item.channel_id else ""
     by = f"<@{actor}>" + (f" on behalf of <@{previous_owner}>" if actor != previous_owner else "")

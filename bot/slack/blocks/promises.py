@@ -24,9 +24,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.core.items import ItemView
 from bot.core.outcome import Outcome
 from bot.core.stats import StatsReport
-from bot.store.models import Item
 from bot.usecases.clients import NeedsInvite, Unwatched, Watching
 from bot.usecases.coverage import AwayCleared, AwaySet
 from bot.usecases.results import (
@@ -80,11 +80,11 @@ def _message(text: str, *sections: str, context: str | None = None) -> Message:
     return {"text": text, "blocks": blocks}
 
 
-def _label(item: Item) -> str:
+def _label(item: ItemView) -> str:
     return f"*#{item.id}*"
 
 
-def _describe(item: Item) -> str:
+def _describe(item: ItemView) -> str:
     what = safe(item.what)
     if item.kind == "reply":
         return f"reply to *{safe(item.client or 'the client')}*" + (
@@ -280,7 +280,7 @@ def help_message(lead: str | None) -> Message:
     )
 
 
-def thank_you(item: Item, outcome: Outcome) -> tuple[str, list[dict[str, Any]]]:
+def thank_you(item: ItemView, outcome: Outcome) -> tuple[str, list[dict[str, Any]]]:
     """The public thank-you in the item's channel: what, for whom, how it went, who did it."""
     people = [f"<@{c.user_id}>" for c in item.contributors]
     names = people[0] if len(people) == 1 else ", ".join(people[:-1]) + f" and {people[-1]}"
@@ -292,7 +292,7 @@ def thank_you(item: Item, outcome: Outcome) -> tuple[str, list[dict[str, Any]]]:
     return text, blocks
 
 
-def moved_note(item: Item, note: str, actor: str) -> tuple[str, list[dict[str, Any]]]:
+def moved_note(item: ItemView, note: str, actor: str) -> tuple[str, list[dict[str, Any]]]:
     """The note for the client when a deadline moves: tell them, don't go silent."""
     text = f"Update on {safe(item.what)}: {safe(note)}"
     body = f":calendar: *Update on* _{safe(item.what)}_\n{safe(note)}"

@@ -17,6 +17,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.core.items import ItemView
 from bot.slack.blocks import nudges
 from bot.slack.blocks import promises as blocks
 from bot.slack.listeners.actions import (
@@ -31,7 +32,6 @@ from bot.slack.listeners.actions import (
 from bot.slack.listeners.commands import ack_now
 from bot.slack.modals.frame import modal, submitted
 from bot.slack.notifier import SlackNotifier
-from bot.store.models import Item
 from bot.usecases.home import HomeRefresher
 from bot.usecases.promises import Promises
 from bot.usecases.workplace import Workplace
@@ -70,7 +70,7 @@ def open_who_helped(
     return done
 
 
-def who_helped_modal(item: Item, meta: str) -> dict[str, Any]:
+def who_helped_modal(item: ItemView, meta: str) -> dict[str, Any]:
     intro = (
         f"*#{item.id}* {blocks._describe(item)}\n"
         f"I'll thank <@{item.owner_id}> in <#{item.channel_id}>. Did anyone help? "
