@@ -11,10 +11,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.store.db import make_engine, migrate
+from tests.requirements import REQUIRE_POSTGRES, missing
 
 PG_SERVER = os.environ.get("PROMISE_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432")
-# CI sets this so that a missing PostgreSQL server fails the run instead of skipping tests.
-REQUIRE_PG = os.environ.get("PROMISE_REQUIRE_POSTGRES") == "1"
 
 
 def _admin():  # type: ignore[no-untyped-def]
@@ -29,10 +28,8 @@ def pg_template() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as e:
-        message = f"PostgreSQL is not reachable at {PG_SERVER}: {e}"
-        if REQUIRE_PG:
-            pytest.fail(message)
-        pytest.skip(message)
+        # CI sets PROMISE_REQUIRE_POSTGRES=1: a missing server fails the run instead.
+        missing(f"PostgreSQL is not reachable at {PG_SERVER}: {e}", env_var=REQUIRE_POSTGRES)
     name = f"promise_tpl_{uuid.uuid4().hex[:10]}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))

@@ -1,10 +1,11 @@
 """The Slack app manifest and `.env.example` match Slack's schema and the product contract.
 
 `manifest.yml` is validated against Slack's published JSON Schema (a copy lives in
-`../shared/slack/`), then against the cross-field rules that schema cannot express: the
+`../shared/slack/`, beside the repository), then against the cross-field rules that schema cannot express: the
 `commands` scope for slash commands and shortcuts, a scope for every bot event, and request
 URLs whenever Socket Mode is off. `.env.example` must name every variable of the contract in
-`../shared/PRODUCT.md` and show its default.
+`../shared/PRODUCT.md` and show its default. The tests that read `../shared` skip when it is
+missing (a fresh clone) and fail instead under `PROMISE_REQUIRE_SHARED=1`, as in CI.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import copy
 import io
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,10 +21,10 @@ import yaml
 from dotenv import dotenv_values
 from jsonschema import Draft7Validator
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-SCHEMA_PATH = SHARED / "slack" / "manifest.schema.1.0.0.json"
-PRODUCT_PATH = SHARED / "PRODUCT.md"
+from tests.requirements import REPO, shared_file
+
+SCHEMA_FILE = "slack/manifest.schema.1.0.0.json"
+PRODUCT_FILE = "PRODUCT.md"
 MANIFEST_PATH = REPO / "manifest.yml"
 ENV_EXAMPLE_PATH = REPO / ".env.example"
 
@@ -91,15 +91,9 @@ _ACTIVE_LINE = re.compile(rf"^({_ENV_NAME})=(.*)$")
 _COMMENTED_LINE = re.compile(rf"^#\s*({_ENV_NAME})=(.*)$")
 
 
-def _read_shared(path: Path) -> str:
-    """Read a file from ../shared; a missing file is a failure, never a skip."""
-    if not path.is_file():
-        pytest.fail(
-            f"{path} is missing: the shared reference data must sit next to the repository "
-            f"({REPO.parent}/shared/ beside {REPO.name}/); it cannot be checked without it",
-            pytrace=False,
-        )
-    return path.read_text(encoding="utf-8")
+def _read_shared(relative: str) -> str:
+    """Read `../shared/<relative>`; skips the test if it is missing (fails if CI requires it)."""
+    return shared_file(relative).read_text(encoding="utf-8")
 
 
 def _load_manifest() -> dict[str, Any]:
@@ -109,7 +103,7 @@ def _load_manifest() -> dict[str, Any]:
 
 
 def _schema_errors(manifest: dict[str, Any]) -> list[str]:
-    schema = json.loads(_read_shared(SCHEMA_PATH))
+    schema = json.loads(_read_shared(SCHEMA_FILE))
     Draft7Validator.check_schema(schema)
     validator = Draft7Validator(schema)
     return [
@@ -311,9 +305,9 @@ def test_it_enables_app_home_interactivity_and_socket_mode() -> None:
 
 
 def _contract_env_names() -> set[str]:
-    text = _read_shared(PRODUCT_PATH)
+    text = _read_shared(PRODUCT_FILE)
     match = re.search(r"^## Contract\s*$(.*?)(?=^## |\Z)", text, flags=re.M | re.S)
-    assert match, f"no '## Contract' section in {PRODUCT_PATH}"
+    assert match, f"no '## Contract' section in ../shared/{PRODUCT_FILE}"
     names = set(re.findall(rf"`({_ENV_NAME})`", match.group(1)))
     wanted = {
         n for n in names if n.startswith(("SLACK_", "PROMISE_")) or n in {"DATABASE_URL", "PORT"}
@@ -325,7 +319,7 @@ def _contract_env_names() -> set[str]:
 
 def _contract_defaults() -> dict[str, str]:
     """`PROMISE_X` (... default `VALUE` ...) in the contract, as {name: VALUE}."""
-    text = _read_shared(PRODUCT_PATH)
+    text = _read_shared(PRODUCT_FILE)
     defaults = {}
     for name, note in re.findall(r"`(PROMISE_[A-Z0-9_]+)`\s*\(([^)]*)\)", text):
         value = re.search(r"default\s+`([^`]*)`", note)
