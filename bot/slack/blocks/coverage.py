@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.slack.blocks.promises import _context, _section, when
+from bot.slack.blocks.common import context, section, when
 from bot.usecases.coverage import AwayCleared, AwaySet, count, ids, span_text
 
 
@@ -40,8 +40,8 @@ def away_message(result: AwaySet | AwayCleared) -> dict[str, Any]:
     return {
         "text": line,
         "blocks": [
-            _section(line),
-            _context(f"The lead sees it in App Home · changed plans? `{off}`"),
+            section(line),
+            context(f"The lead sees it in App Home · changed plans? `{off}`"),
         ],
     }
 
@@ -55,4 +55,4 @@ def _cleared(result: AwayCleared) -> dict[str, Any]:
             f":wave: Cleared {whose} absence: no coverage DM about it will go out, "
             "and the lead's App Home no longer shows it."
         )
-    return {"text": line, "blocks": [_section(line)]}
+    return {"text": line, "blocks": [section(line)]}

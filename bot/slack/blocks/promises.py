@@ -1,24 +1,18 @@
 """Pure functions: results and items → Slack text and Block Kit payloads.
 
 Every message carries a plain `text` too: it is the notification and screen-reader text.
-Stored text is Slack-escaped mrkdwn; `safe()` only defuses broadcast mentions in it.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import (
-    ContextBlock,
     DatePickerElement,
     InputBlock,
-    MarkdownTextObject,
     PlainTextInputElement,
-    SectionBlock,
     TimePickerElement,
     UserSelectElement,
 )
@@ -26,6 +20,15 @@ from slack_sdk.models.views import View
 
 from bot.core.outcome import Outcome
 from bot.core.stats import StatsReport
+from bot.slack.blocks.common import (
+    Message,
+    chunks,
+    context,
+    describe,
+    safe,
+    section,
+    when,
+)
 from bot.store.models import Item
 from bot.usecases.clients import NeedsInvite, Unwatched, Watching
 from bot.usecases.coverage import AwayCleared, AwaySet
@@ -45,52 +48,18 @@ from bot.usecases.promises import (
     Waiting,
 )
 
-Message = dict[str, Any]
-
 CREATE_CALLBACK = "promise_create"
-_BROADCAST = re.compile(r"<!(channel|here|everyone)(?:\|[^>]*)?>")
-_SUBTEAM = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|@?([^>]*))?>")
 
 
-def safe(text: str) -> str:
-    """Keep stored text from pinging a whole channel or group when the bot repeats it."""
-    text = _BROADCAST.sub(r"@\1", text)
-    return _SUBTEAM.sub(lambda m: "@" + (m.group(1) or "group"), text)
-
-
-def when(at: datetime, tz: str) -> str:
-    """A time each reader sees in their own zone, with a fallback in the author's zone."""
-    local = at.astimezone(ZoneInfo(tz))
-    fallback = local.strftime("%a %b %-d, %-I:%M %p ") + (local.tzname() or tz)
-    return f"<!date^{int(at.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
-
-
-def _section(text: str) -> dict[str, Any]:
-    return SectionBlock(text=MarkdownTextObject(text=text)).to_dict()
-
-
-def _context(text: str) -> dict[str, Any]:
-    return ContextBlock(elements=[MarkdownTextObject(text=text)]).to_dict()
-
-
-def _message(text: str, *sections: str, context: str | None = None) -> Message:
-    blocks = [_section(s) for s in sections]
-    if context:
-        blocks.append(_context(context))
+def _message(text: str, *sections: str, footer: str | None = None) -> Message:
+    blocks = [section(s) for s in sections]
+    if footer:
+        blocks.append(context(footer))
     return {"text": text, "blocks": blocks}
 
 
 def _label(item: Item) -> str:
     return f"*#{item.id}*"
-
-
-def _describe(item: Item) -> str:
-    what = safe(item.what)
-    if item.kind == "reply":
-        return f"reply to *{safe(item.client or 'the client')}*" + (
-            "" if what.startswith("Reply to ") else f" about _{what}_"
-        )
-    return f"_{what}_" + (f" for *{safe(item.client)}*" if item.client else "")
 
 
 def render(result: Result, now: datetime | None = None) -> Message:
@@ -103,18 +72,18 @@ def render(result: Result, now: datetime | None = None) -> Message:
         case Created(item=item, tz=tz):
             due = when(item.due_at, tz)
             if item.kind == "reply":
-                line = f":incoming_envelope: Recorded {_label(item)}: <@{item.owner_id}> owes a {_describe(item)} by {due}."
+                line = f":incoming_envelope: Recorded {_label(item)}: <@{item.owner_id}> owes a {describe(item)} by {due}."
             else:
-                line = f":white_check_mark: Promise {_label(item)} recorded: <@{item.owner_id}> will deliver {_describe(item)} by {due}."
+                line = f":white_check_mark: Promise {_label(item)} recorded: <@{item.owner_id}> will deliver {describe(item)} by {due}."
             return _message(
                 line,
                 line,
-                context=f"Close it with `/promise done {item.id}` · need more time? `/promise move {item.id} to …`",
+                footer=f"Close it with `/promise done {item.id}` · need more time? `/promise move {item.id} to …`",
             )
         case Listed():
             return _listing(result, now)
         case Closed(item=item, outcome=outcome, announced=announced, announce_error=error):
-            line = f":tada: Closed {_label(item)} {_describe(item)} — {outcome.describe()}."
+            line = f":tada: Closed {_label(item)} {describe(item)} — {outcome.describe()}."
             if announced and item.channel_id:
                 line += f" I thanked everyone in <#{item.channel_id}>."
             elif error:
@@ -129,7 +98,7 @@ def render(result: Result, now: datetime | None = None) -> Message:
             line = f":information_source: {_label(item)} is already {state}{by}. Nothing changed."
             return _message(line, line)
         case Moved(item=item, tz=tz, in_advance=in_advance, note_posted=posted, post_error=error):
-            line = f":calendar: {_label(item)} {_describe(item)} now due {when(item.due_at, tz)}"
+            line = f":calendar: {_label(item)} {describe(item)} now due {when(item.due_at, tz)}"
             line += (
                 " — renegotiated in advance. :thumbsup:"
                 if in_advance
@@ -141,7 +110,7 @@ def render(result: Result, now: datetime | None = None) -> Message:
                 line += f"\nI couldn't post your note in <#{item.channel_id}> (`{error}`): please tell the client yourself."
             return _message(line, line)
         case Cancelled(item=item):
-            line = f":wastebasket: {_label(item)} {_describe(item)} cancelled. No thank-you will be posted."
+            line = f":wastebasket: {_label(item)} {describe(item)} cancelled. No thank-you will be posted."
             return _message(line, line)
         case Snoozed(item=item, until=until, tz=tz):
             line = f":zzz: {_label(item)} snoozed until {when(until, tz)}. Nothing about it arrives before then."
@@ -154,7 +123,7 @@ def render(result: Result, now: datetime | None = None) -> Message:
             )
             return _message(line, line)
         case HandedOff(item=item, previous_owner=previous, told=told, tell_error=error):
-            line = f":handshake: {_label(item)} {_describe(item)} is now <@{item.owner_id}>'s (was <@{previous}>'s)."
+            line = f":handshake: {_label(item)} {describe(item)} is now <@{item.owner_id}>'s (was <@{previous}>'s)."
             line += (
                 " I told them by DM."
                 if told
@@ -177,7 +146,7 @@ def render(result: Result, now: datetime | None = None) -> Message:
             if joined:
                 line += " I joined the channel to see them."
             return _message(
-                line, line, context="Stop with `/promise unwatch`; open items stay open."
+                line, line, footer="Stop with `/promise unwatch`; open items stay open."
             )
         case NeedsInvite(channel_id=channel):
             line = (
@@ -217,40 +186,24 @@ def _listing(result: Listed, now: datetime | None) -> Message:
     )
     if not result.items:
         line = f"*{title}:* none. :sparkles:"
-        message = _message(line, line, context="Record one with `/promise WHAT by WHEN`.")
+        message = _message(line, line, footer="Record one with `/promise WHAT by WHEN`.")
         if watched:
-            message["blocks"].append(_context(watched))
+            message["blocks"].append(context(watched))
         return message
     lines = []
     for item in result.items:
         late = now is not None and item.due_at < now
         flag = " :red_circle: *overdue*" if late else ""
         lines.append(
-            f"{_label(item)} {_describe(item)} · <@{item.owner_id}> · due {when(item.due_at, result.tz)}{flag}"
+            f"{_label(item)} {describe(item)} · <@{item.owner_id}> · due {when(item.due_at, result.tz)}{flag}"
         )
     head = f"*{title}:* {result.total}"
-    blocks = [_section(head)] + [_section(chunk) for chunk in _chunks(lines, 2900)]
+    blocks = [section(head)] + [section(chunk) for chunk in chunks(lines, 2900)]
     more = result.total - len(result.items)
     if more > 0:
-        blocks.append(_context(f"…and {more} more, soonest shown first."))
-    blocks.append(
-        _context("`/promise done ID` · `/promise move ID to WHEN` · `/promise cancel ID`")
-    )
+        blocks.append(context(f"…and {more} more, soonest shown first."))
+    blocks.append(context("`/promise done ID` · `/promise move ID to WHEN` · `/promise cancel ID`"))
     return {"text": f"{title}: {result.total}", "blocks": blocks}
-
-
-def _chunks(lines: list[str], limit: int) -> list[str]:
-    """Join lines into section texts, each under Slack's 3,000-character section limit."""
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        if current and len(current) + 1 + len(line) > limit:
-            chunks.append(current)
-            current = ""
-        current = f"{current}\n{line}" if current else line
-    if current:
-        chunks.append(current)
-    return chunks
 
 
 def help_message(lead: str | None) -> Message:
@@ -276,7 +229,7 @@ def help_message(lead: str | None) -> Message:
     return _message(
         "promise-bot help",
         text,
-        context=f"Only the owner, whoever made the promise or {who} can close, move or cancel it. IDs look like `#42`; `42` works too.",
+        footer=f"Only the owner, whoever made the promise or {who} can close, move or cancel it. IDs look like `#42`; `42` works too.",
     )
 
 
@@ -288,7 +241,7 @@ def thank_you(item: Item, outcome: Outcome) -> tuple[str, list[dict[str, Any]]]:
     line = f":tada: Delivered{client}: _{safe(item.what)}_ — {outcome.describe()}."
     thanks = f"Thank you {names}! :raised_hands:"
     text = f"Delivered: {safe(item.what)} — {outcome.describe()}. Thank you {names}!"
-    blocks = [_section(f"{line}\n{thanks}"), _context(f"Promise #{item.id}")]
+    blocks = [section(f"{line}\n{thanks}"), context(f"Promise #{item.id}")]
     return text, blocks
 
 
@@ -296,7 +249,7 @@ def moved_note(item: Item, note: str, actor: str) -> tuple[str, list[dict[str, A
     """The note for the client when a deadline moves: tell them, don't go silent."""
     text = f"Update on {safe(item.what)}: {safe(note)}"
     body = f":calendar: *Update on* _{safe(item.what)}_\n{safe(note)}"
-    return text, [_section(body), _context(f"From <@{actor}> · promise #{item.id}")]
+    return text, [section(body), context(f"From <@{actor}> · promise #{item.id}")]
 
 
 def create_modal(form: OpenForm, user_id: str, channel_id: str | None) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 
 from bot.slack.blocks import nudges
 from bot.slack.blocks import promises as blocks
+from bot.slack.blocks.common import context, when
 from bot.slack.client import respond
 from bot.slack.listeners import home
 from bot.slack.listeners.commands import ack_now
@@ -85,8 +86,7 @@ def show_outcome(
 def answered(message: dict[str, Any], block_id: str, line: str) -> dict[str, Any]:
     """The nudge with the answered item's buttons replaced by what was done."""
     kept = [
-        blocks._context(line) if b.get("block_id") == block_id else b
-        for b in message.get("blocks", [])
+        context(line) if b.get("block_id") == block_id else b for b in message.get("blocks", [])
     ]
     return {"text": message.get("text") or line, "blocks": kept}
 
@@ -107,9 +107,9 @@ def _summary(result: Result) -> str:
             return f":white_check_mark: #{item.id} done — {outcome.describe()}. Thank you!"
         case Moved(item=item, tz=tz, in_advance=in_advance):
             how = "renegotiated in advance" if in_advance else "moved after the deadline"
-            return f":calendar: #{item.id} now due {blocks.when(item.due_at, tz)} ({how})."
+            return f":calendar: #{item.id} now due {when(item.due_at, tz)} ({how})."
         case Snoozed(item=item, until=until, tz=tz):
-            return f":zzz: #{item.id} snoozed until {blocks.when(until, tz)}."
+            return f":zzz: #{item.id} snoozed until {when(until, tz)}."
         case HandedOff(item=item):
             return f":handshake: #{item.id} handed off to <@{item.owner_id}>."
     return blocks.render(result)["text"]

@@ -18,7 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.blocks import nudges
-from bot.slack.blocks import promises as blocks
+from bot.slack.blocks.common import describe, section
 from bot.slack.listeners.actions import (
     _item_id,
     ack_people,
@@ -68,7 +68,7 @@ def open_who_helped(service: Service, notifier: SlackNotifier) -> Callable[..., 
 
 def who_helped_modal(item: Item, meta: str) -> dict[str, Any]:
     intro = (
-        f"*#{item.id}* {blocks._describe(item)}\n"
+        f"*#{item.id}* {describe(item)}\n"
         f"I'll thank <@{item.owner_id}> in <#{item.channel_id}>. Did anyone help? "
         "Add them to be thanked by name too, or just press *Close and thank*."
     )
@@ -78,7 +78,7 @@ def who_helped_modal(item: Item, meta: str) -> dict[str, Any]:
         "Close and thank",
         meta,
         [
-            blocks._section(intro),
+            section(intro),
             {
                 "type": "input",
                 "block_id": "helpers",
