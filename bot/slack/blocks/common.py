@@ -55,6 +55,15 @@ def context(text: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
+def answer(text: str, *sections: str, footer: str | None = None) -> Message:
+    """A message: its notification text, a section for each of `sections`, then `footer`
+    as a context line."""
+    blocks = [section(s) for s in sections]
+    if footer:
+        blocks.append(context(footer))
+    return {"text": text, "blocks": blocks}
+
+
 def button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
     element: Block = {
         "type": "button",

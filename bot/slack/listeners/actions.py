@@ -16,8 +16,8 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.slack.blocks import nudges
-from bot.slack.blocks import promises as blocks
 from bot.slack.blocks.common import context, when
+from bot.slack.blocks.render import render
 from bot.slack.client import respond
 from bot.slack.listeners import home
 from bot.slack.listeners.commands import ack_now
@@ -68,7 +68,7 @@ def show_outcome(
 ) -> None:
     """Replace the answered item's buttons with what was done; stale clicks answer privately."""
     if isinstance(result, Problem | AlreadyClosed):
-        respond(body.get("response_url"), blocks.render(result))
+        respond(body.get("response_url"), render(result))
         return
     line = _summary(result)
     if not place["channel"] or not place["ts"]:
@@ -112,7 +112,7 @@ def _summary(result: Result) -> str:
             return f":zzz: #{item.id} snoozed until {when(until, tz)}."
         case HandedOff(item=item):
             return f":handshake: #{item.id} handed off to <@{item.owner_id}>."
-    return blocks.render(result)["text"]
+    return render(result)["text"]
 
 
 def _item_id(body: dict[str, Any]) -> int:
@@ -331,7 +331,7 @@ def answer_form(
         home.show_on_home(service, who, _summary(result))
         return
     if isinstance(result, Problem | AlreadyClosed):
-        notifier.client.chat_postMessage(channel=who.user_id, **blocks.render(result))
+        notifier.client.chat_postMessage(channel=who.user_id, **render(result))
         return
     line = _summary(result)
     try:

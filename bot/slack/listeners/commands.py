@@ -10,6 +10,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.slack.blocks import promises as blocks
+from bot.slack.blocks.render import render
 from bot.slack.client import respond
 from bot.slack.modals import settings as settings_modal
 from bot.usecases.promises import Invocation, OpenForm, OpenSettings, Service
@@ -41,7 +42,7 @@ def run_promise(service: Service) -> Callable[..., None]:
                 view = settings_modal.modal(result.current, who.channel_id)
                 client.views_open(trigger_id=body["trigger_id"], view=view)
                 return
-            respond(url, blocks.render(result, service.clock.now()))
+            respond(url, render(result, service.clock.now()))
         except Exception:
             log.exception("/promise failed")
             respond(url, SORRY)

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.slack.blocks import promises as blocks
+from bot.slack.blocks.render import render
 from bot.slack.listeners.commands import ack_now
 from bot.slack.modals import frame as modals
 from bot.usecases.clients import ChannelMessage, Inbox
@@ -87,7 +87,7 @@ def track_submitted(inbox: Inbox) -> Callable[..., None]:
             field = "owner" if "owner" in result.example.lower() else "when"
             ack(response_action="errors", errors={field: result.message})
             return
-        context["tracked"] = blocks.render(result)
+        context["tracked"] = render(result)
         ack()
 
     return submitted

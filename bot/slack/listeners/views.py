@@ -13,6 +13,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.slack.blocks import promises as blocks
+from bot.slack.blocks.render import render
 from bot.slack.modals import frame as modals
 from bot.slack.modals import settings as settings_modal
 from bot.slack.modals.frame import submitted
@@ -49,7 +50,7 @@ def create_submitted(service: Service) -> Callable[..., None]:
         if isinstance(result, FormErrors):
             ack(response_action="errors", errors=result.errors)
             return
-        context["created"] = blocks.render(result)
+        context["created"] = render(result)
         ack()
 
     return on_submit

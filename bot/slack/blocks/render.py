@@ -1,0 +1,62 @@
+"""A use case's result → the message that answers the person (a command, a click, a form).
+
+The one module that knows every feature's renderers: they depend only on
+bot.slack.blocks.common, never on each other, and this table depends on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from bot.core.stats import StatsReport
+from bot.slack.blocks import clients, coverage, digest, promises
+from bot.slack.blocks.common import Message
+from bot.usecases.clients import NeedsInvite, Unwatched, Watching
+from bot.usecases.coverage import AwayCleared, AwaySet
+from bot.usecases.promises import (
+    AlreadyClosed,
+    Cancelled,
+    Closed,
+    Created,
+    HandedOff,
+    HelpText,
+    Listed,
+    Moved,
+    OpenForm,
+    Problem,
+    Snoozed,
+    Waiting,
+)
+
+RENDERERS: dict[type, Callable[[Any], Message]] = {
+    Problem: promises.problem,
+    Created: promises.created,
+    Closed: promises.closed,
+    AlreadyClosed: promises.already_closed,
+    Moved: promises.moved,
+    Cancelled: promises.cancelled,
+    Snoozed: promises.snoozed,
+    Waiting: promises.waiting,
+    HandedOff: promises.handed_off,
+    HelpText: promises.help_text,
+    Watching: clients.watching,
+    NeedsInvite: clients.needs_invite,
+    Unwatched: clients.unwatched,
+    AwaySet: coverage.away_set,
+    AwayCleared: coverage.away_cleared,
+    StatsReport: digest.stats_message,
+}
+
+
+def render(result: object, now: datetime | None = None) -> Message:
+    """The ephemeral answer to `result`; `now` flags a listing's overdue items."""
+    if isinstance(result, Listed):
+        return promises.listing(result, now)
+    if isinstance(result, OpenForm):
+        raise ValueError("OpenForm is rendered as a modal, not a message")
+    for kind in type(result).__mro__:
+        if kind in RENDERERS:
+            return RENDERERS[kind](result)
+    raise AssertionError(f"unrendered result {result!r}")
