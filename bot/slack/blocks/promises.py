@@ -6,18 +6,8 @@ Every message carries a plain `text` too: it is the notification and screen-read
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Any
-
-from slack_sdk.models.blocks import (
-    DatePickerElement,
-    InputBlock,
-    PlainTextInputElement,
-    TimePickerElement,
-    UserSelectElement,
-)
-from slack_sdk.models.views import View
 
 from bot.core.outcome import Outcome
 from bot.slack.blocks.common import (
@@ -40,13 +30,10 @@ from bot.usecases.promises import (
     HelpText,
     Listed,
     Moved,
-    OpenForm,
     Problem,
     Snoozed,
     Waiting,
 )
-
-CREATE_CALLBACK = "promise_create"
 
 
 def _label(item: Item) -> str:
@@ -223,52 +210,6 @@ def moved_note(item: Item, note: str, actor: str) -> tuple[str, list[dict[str, A
     text = f"Update on {safe(item.what)}: {safe(note)}"
     body = f":calendar: *Update on* _{safe(item.what)}_\n{safe(note)}"
     return text, [section(body), context(f"From <@{actor}> · promise #{item.id}")]
-
-
-def create_modal(form: OpenForm, user_id: str, channel_id: str | None) -> dict[str, Any]:
-    """The form `/promise` opens when given no text."""
-    view = View(
-        type="modal",
-        callback_id=CREATE_CALLBACK,
-        title="New promise",
-        submit="Record",
-        close="Cancel",
-        private_metadata=json.dumps({"channel": channel_id}),
-        blocks=[
-            InputBlock(
-                block_id="owner",
-                label="Who owns it?",
-                element=UserSelectElement(action_id="value", initial_user=user_id),
-            ),
-            InputBlock(
-                block_id="what",
-                label="What was promised?",
-                element=PlainTextInputElement(
-                    action_id="value", max_length=500, placeholder="Send the revised deck"
-                ),
-            ),
-            InputBlock(
-                block_id="client",
-                label="For which client?",
-                optional=True,
-                element=PlainTextInputElement(
-                    action_id="value", max_length=200, placeholder="Acme"
-                ),
-            ),
-            InputBlock(
-                block_id="date",
-                label="Due date",
-                element=DatePickerElement(action_id="value", initial_date=form.today.isoformat()),
-            ),
-            InputBlock(
-                block_id="time",
-                label="Due time (empty: end of the working day)",
-                optional=True,
-                element=TimePickerElement(action_id="value"),
-            ),
-        ],
-    )
-    return view.to_dict()
 
 
 def parse_day(value: str) -> date:

@@ -21,7 +21,8 @@ from bot.slack.blocks.render import render
 from bot.slack.client import respond
 from bot.slack.listeners import home
 from bot.slack.listeners.commands import ack_now
-from bot.slack.modals.frame import modal, submitted
+from bot.slack.modals import hand_off as hand_off_form
+from bot.slack.modals import more_time as more_time_form
 from bot.slack.notifier import SlackNotifier
 from bot.usecases.promises import (
     AlreadyClosed,
@@ -37,9 +38,6 @@ from bot.usecases.promises import (
 )
 
 log = logging.getLogger(__name__)
-
-MORE_TIME_VIEW = "more_time"
-HAND_OFF_VIEW = "hand_off"
 
 
 def who_clicked(body: dict[str, Any]) -> Invocation:
@@ -161,7 +159,7 @@ def open_more_time(service: Service) -> Callable[..., None]:
             return
         meta = form_meta(body, item.id)
         client.views_open(
-            trigger_id=body["trigger_id"], view=more_time_modal(item.id, item.what, meta)
+            trigger_id=body["trigger_id"], view=more_time_form.modal(item.id, item.what, meta)
         )
 
     return more_time
@@ -169,105 +167,21 @@ def open_more_time(service: Service) -> Callable[..., None]:
 
 def open_hand_off(body: dict[str, Any], client: WebClient) -> None:
     meta = form_meta(body, _item_id(body))
-    client.views_open(trigger_id=body["trigger_id"], view=hand_off_modal(_item_id(body), meta))
-
-
-def more_time_modal(item_id: int, what: str, meta: str) -> dict[str, Any]:
-    note = (
-        f"Quick update on {what}: we need a little more time to get it right. "
-        "You'll have it by the new time below. Thanks for your patience!"
-    )
-    return modal(
-        MORE_TIME_VIEW,
-        f"More time for #{item_id}",
-        "Move and tell",
-        meta,
-        [
-            {
-                "type": "input",
-                "block_id": "when",
-                "optional": True,
-                "label": {"type": "plain_text", "text": "New deadline"},
-                "hint": {"type": "plain_text", "text": "Type it, or pick a date (and time) below."},
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": "value",
-                    "placeholder": {"type": "plain_text", "text": "tomorrow 10am, fri 3pm, dec 3"},
-                },
-            },
-            {
-                "type": "input",
-                "block_id": "date",
-                "optional": True,
-                "label": {"type": "plain_text", "text": "…or a date"},
-                "element": {"type": "datepicker", "action_id": "value"},
-            },
-            {
-                "type": "input",
-                "block_id": "time",
-                "optional": True,
-                "label": {"type": "plain_text", "text": "…and a time (empty: end of day)"},
-                "element": {"type": "timepicker", "action_id": "value"},
-            },
-            {
-                "type": "input",
-                "block_id": "note",
-                "label": {
-                    "type": "plain_text",
-                    "text": "Note for the client (posted in the channel)",
-                },
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": "value",
-                    "multiline": True,
-                    "max_length": 1000,
-                    "initial_value": note[:1000],
-                },
-            },
-        ],
-    )
-
-
-def hand_off_modal(item_id: int, meta: str) -> dict[str, Any]:
-    return modal(
-        HAND_OFF_VIEW,
-        f"Hand off #{item_id}",
-        "Hand off",
-        meta,
-        [
-            {
-                "type": "input",
-                "block_id": "to",
-                "label": {"type": "plain_text", "text": "Who takes it over?"},
-                "element": {"type": "users_select", "action_id": "value"},
-            }
-        ],
-    )
-
-
-def new_deadline(view: dict[str, Any]) -> str:
-    """The typed deadline, or the pickers' date and time as text the same reader takes."""
-    typed = (submitted(view, "when").get("value") or "").strip()
-    if typed:
-        return typed
-    day = submitted(view, "date").get("selected_date")
-    at = submitted(view, "time").get("selected_time")
-    if not day:
-        return ""
-    return f"{day} {at}" if at else day
+    client.views_open(trigger_id=body["trigger_id"], view=hand_off_form.modal(_item_id(body), meta))
 
 
 def check_more_time(service: Service) -> Callable[..., None]:
     """Validate the new deadline in the ack, so mistakes show under the field."""
 
     def check(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
-        text = new_deadline(view)
+        text = more_time_form.new_deadline(view)
         if not text:
-            ack(response_action="errors", errors={"when": "Type a new deadline, or pick a date."})
+            error = "Type a new deadline, or pick a date."
+            ack(response_action="errors", errors={more_time_form.WHEN: error})
             return
         problem = service.check_when(who_clicked(body), text)
         if problem:
-            ack(response_action="errors", errors={"when": problem})
+            ack(response_action="errors", errors={more_time_form.WHEN: problem})
         else:
             ack()
 
@@ -281,8 +195,8 @@ def apply_more_time(service: Service, notifier: SlackNotifier) -> Callable[..., 
         result = service.move(
             who,
             int(meta["item"]),
-            new_deadline(view),
-            escape(submitted(view, "note").get("value") or "") or None,
+            more_time_form.new_deadline(view),
+            escape(more_time_form.note(view)) or None,
         )
         answer_form(service, notifier, who, meta, result)
 
@@ -302,8 +216,8 @@ def ack_people(ack: Any, service: Service, team_id: str, block: str, users: Iter
 
 def check_hand_off(service: Service) -> Callable[..., None]:
     def check(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
-        to = submitted(view, "to").get("selected_user") or ""
-        ack_people(ack, service, who_clicked(body).team_id, "to", [to])
+        to = hand_off_form.new_owner(view)
+        ack_people(ack, service, who_clicked(body).team_id, hand_off_form.TO, [to])
 
     return check
 
@@ -312,7 +226,7 @@ def apply_hand_off(service: Service, notifier: SlackNotifier) -> Callable[..., N
     def apply(body: dict[str, Any], view: dict[str, Any]) -> None:
         meta = json.loads(view["private_metadata"])
         who = who_clicked(body)
-        to = submitted(view, "to").get("selected_user") or ""
+        to = hand_off_form.new_owner(view)
         answer_form(service, notifier, who, meta, service.hand_off(who, int(meta["item"]), to))
 
     return apply
@@ -352,7 +266,9 @@ def register(app: App, service: Service, notifier: SlackNotifier) -> None:
     app.action(nudges.HAND_OFF)(ack=ack_now, lazy=[open_hand_off])
     app.action(nudges.FOLLOW_UP_DONE)(ack=ack_now, lazy=[on_follow_up(True, notifier)])
     app.action(nudges.FOLLOW_UP_SKIP)(ack=ack_now, lazy=[on_follow_up(False, notifier)])
-    app.view(MORE_TIME_VIEW)(
+    app.view(more_time_form.CALLBACK)(
         ack=check_more_time(service), lazy=[apply_more_time(service, notifier)]
     )
-    app.view(HAND_OFF_VIEW)(ack=check_hand_off(service), lazy=[apply_hand_off(service, notifier)])
+    app.view(hand_off_form.CALLBACK)(
+        ack=check_hand_off(service), lazy=[apply_hand_off(service, notifier)]
+    )

@@ -18,7 +18,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.blocks import nudges
-from bot.slack.blocks.common import describe, section
 from bot.slack.listeners.actions import (
     _item_id,
     ack_people,
@@ -29,15 +28,11 @@ from bot.slack.listeners.actions import (
     who_clicked,
 )
 from bot.slack.listeners.commands import ack_now
-from bot.slack.modals.frame import modal, submitted
+from bot.slack.modals import who_helped as who_helped_form
 from bot.slack.notifier import SlackNotifier
-from bot.store.models import Item
 from bot.usecases.promises import Service
 
 log = logging.getLogger(__name__)
-
-DONE_VIEW = "done_helpers"
-MAX_HELPERS = 20
 
 
 def open_who_helped(service: Service, notifier: SlackNotifier) -> Callable[..., None]:
@@ -56,7 +51,7 @@ def open_who_helped(service: Service, notifier: SlackNotifier) -> Callable[..., 
             return
         meta = form_meta(body, item.id)
         try:
-            client.views_open(trigger_id=body["trigger_id"], view=who_helped_modal(item, meta))
+            client.views_open(trigger_id=body["trigger_id"], view=who_helped_form.modal(item, meta))
         except SlackApiError as e:  # e.g. the trigger expired under load: close anyway
             log.warning(
                 "could not open the Who helped? form (%s); closing", e.response.get("error")
@@ -66,44 +61,12 @@ def open_who_helped(service: Service, notifier: SlackNotifier) -> Callable[..., 
     return done
 
 
-def who_helped_modal(item: Item, meta: str) -> dict[str, Any]:
-    intro = (
-        f"*#{item.id}* {describe(item)}\n"
-        f"I'll thank <@{item.owner_id}> in <#{item.channel_id}>. Did anyone help? "
-        "Add them to be thanked by name too, or just press *Close and thank*."
-    )
-    return modal(
-        DONE_VIEW,
-        f"Close #{item.id}",
-        "Close and thank",
-        meta,
-        [
-            section(intro),
-            {
-                "type": "input",
-                "block_id": "helpers",
-                "optional": True,
-                "label": {"type": "plain_text", "text": "Who helped? (optional)"},
-                "element": {
-                    "type": "multi_users_select",
-                    "action_id": "value",
-                    "placeholder": {"type": "plain_text", "text": "Pick teammates"},
-                    "max_selected_items": MAX_HELPERS,
-                },
-            },
-        ],
-    )
-
-
-def helpers_of(view: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(submitted(view, "helpers").get("selected_users") or []))
-
-
 def check_helpers(service: Service) -> Callable[..., None]:
     """Refuse bots and deactivated accounts under the field, before anything closes."""
 
     def check(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
-        ack_people(ack, service, who_clicked(body).team_id, "helpers", helpers_of(view))
+        helpers = who_helped_form.helpers_of(view)
+        ack_people(ack, service, who_clicked(body).team_id, who_helped_form.HELPERS, helpers)
 
     return check
 
@@ -113,7 +76,11 @@ def apply_done(service: Service, notifier: SlackNotifier) -> Callable[..., None]
         meta = json.loads(view["private_metadata"])
         who = who_clicked(body)
         answer_form(
-            service, notifier, who, meta, service.close(who, int(meta["item"]), helpers_of(view))
+            service,
+            notifier,
+            who,
+            meta,
+            service.close(who, int(meta["item"]), who_helped_form.helpers_of(view)),
         )
 
     return apply
@@ -121,4 +88,6 @@ def apply_done(service: Service, notifier: SlackNotifier) -> Callable[..., None]
 
 def register(app: App, service: Service, notifier: SlackNotifier) -> None:
     app.action(nudges.DONE)(ack=ack_now, lazy=[open_who_helped(service, notifier)])
-    app.view(DONE_VIEW)(ack=check_helpers(service), lazy=[apply_done(service, notifier)])
+    app.view(who_helped_form.CALLBACK)(
+        ack=check_helpers(service), lazy=[apply_done(service, notifier)]
+    )

@@ -12,10 +12,9 @@ from slack_sdk import WebClient
 from bot.slack.blocks.render import render
 from bot.slack.listeners.commands import ack_now
 from bot.slack.modals import frame as modals
+from bot.slack.modals import track as track_form
 from bot.usecases.clients import ChannelMessage, Inbox
 from bot.usecases.promises import Invocation, Problem
-
-TRACK_VIEW = "track_message"
 
 
 def open_track_form(inbox: Inbox) -> Callable[..., None]:
@@ -32,37 +31,11 @@ def open_track_form(inbox: Inbox) -> Callable[..., None]:
             "user": message.get("user"),
             "text": (message.get("text") or "")[:1500],
         }
-        client.views_open(trigger_id=body["trigger_id"], view=track_modal(owner, json.dumps(meta)))
+        client.views_open(
+            trigger_id=body["trigger_id"], view=track_form.modal(owner, json.dumps(meta))
+        )
 
     return open_form
-
-
-def track_modal(owner: str, meta: str) -> dict[str, Any]:
-    return modals.modal(
-        TRACK_VIEW,
-        "Track client message",
-        "Track",
-        meta,
-        [
-            {
-                "type": "input",
-                "block_id": "owner",
-                "label": {"type": "plain_text", "text": "Who replies?"},
-                "element": {"type": "users_select", "action_id": "value", "initial_user": owner},
-            },
-            {
-                "type": "input",
-                "block_id": "when",
-                "optional": True,
-                "label": {"type": "plain_text", "text": "Reply by (empty: end of the working day)"},
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": "value",
-                    "placeholder": {"type": "plain_text", "text": "tomorrow noon, 4pm, fri"},
-                },
-            },
-        ],
-    )
 
 
 def track_submitted(inbox: Inbox) -> Callable[..., None]:
@@ -80,11 +53,10 @@ def track_submitted(inbox: Inbox) -> Callable[..., None]:
             meta.get("text") or "",
             thread_ts=meta.get("thread_ts"),
         )
-        owner = modals.submitted(view, "owner").get("selected_user") or ""
-        when = (modals.submitted(view, "when").get("value") or "").strip() or None
+        owner, when = track_form.read(view)
         result = inbox.track(who, message, owner, when)
         if isinstance(result, Problem):
-            field = "owner" if "owner" in result.example.lower() else "when"
+            field = track_form.OWNER if "owner" in result.example.lower() else track_form.WHEN
             ack(response_action="errors", errors={field: result.message})
             return
         context["tracked"] = render(result)
@@ -103,4 +75,4 @@ def confirm_tracked(
 
 def register(app: App, inbox: Inbox) -> None:
     app.shortcut("track_client_message")(ack=ack_now, lazy=[open_track_form(inbox)])
-    app.view(TRACK_VIEW)(ack=track_submitted(inbox), lazy=[confirm_tracked])
+    app.view(track_form.CALLBACK)(ack=track_submitted(inbox), lazy=[confirm_tracked])
