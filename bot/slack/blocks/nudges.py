@@ -1,4 +1,4 @@
-"""Block Kit for nudges (DMs with buttons) and what a DM becomes once answered.
+"""Block Kit for nudges: DMs with buttons, and the DM telling someone an item is now theirs.
 
 Pure functions; the action IDs are the contract with bot/slack/listeners/actions.py and
 done.py, and App Home's buttons are these same ones.
@@ -219,11 +219,6 @@ def dm(
             "event_payload": {"nudges": ",".join(str(v.nudge_id) for v in views)},
         },
     }
-
-
-def answered(text: str) -> dict[str, Any]:
-    """What a nudge DM becomes once a button was used: what was done, no more buttons."""
-    return {"text": text, "blocks": [section(text)]}
 
 
 def handed_off_dm(item: Item, previous_owner: str, actor: str, tz: str) -> dict[str, Any]:

@@ -6,7 +6,7 @@ Every message carries a plain `text` too: it is the notification and screen-read
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from bot.core.outcome import Outcome
@@ -210,7 +210,3 @@ def moved_note(item: Item, note: str, actor: str) -> tuple[str, list[dict[str, A
     text = f"Update on {safe(item.what)}: {safe(note)}"
     body = f":calendar: *Update on* _{safe(item.what)}_\n{safe(note)}"
     return text, [section(body), context(f"From <@{actor}> · promise #{item.id}")]
-
-
-def parse_day(value: str) -> date:
-    return date.fromisoformat(value)
