@@ -221,6 +221,14 @@ def dm(
     }
 
 
+def answered(message: dict[str, Any], block_id: str, line: str) -> dict[str, Any]:
+    """The nudge with one item's buttons (the block `block_id`) replaced by what was done."""
+    kept = [
+        context(line) if b.get("block_id") == block_id else b for b in message.get("blocks", [])
+    ]
+    return {"text": message.get("text") or line, "blocks": kept}
+
+
 def handed_off_dm(item: Item, previous_owner: str, actor: str, tz: str) -> dict[str, Any]:
     client = f" for *{safe(item.client)}*" if item.client else ""
     where = f" (agreed in <#{item.channel_id}>)" if item.channel_id else ""

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.core.stats import StatsReport
 from bot.slack.blocks import clients, coverage, digest, promises
-from bot.slack.blocks.common import Message
+from bot.slack.blocks.common import Message, when
 from bot.usecases.clients import NeedsInvite, Unwatched, Watching
 from bot.usecases.coverage import AwayCleared, AwaySet
 from bot.usecases.promises import (
@@ -60,3 +60,19 @@ def render(result: object, now: datetime | None = None) -> Message:
         if kind in RENDERERS:
             return RENDERERS[kind](result)
     raise AssertionError(f"unrendered result {result!r}")
+
+
+def summary(result: object) -> str:
+    """What a button or its form did, in a line: it takes the place of the item's buttons
+    on the nudge, or heads the Home tab."""
+    match result:
+        case Closed(item=item, outcome=outcome):
+            return f":white_check_mark: #{item.id} done — {outcome.describe()}. Thank you!"
+        case Moved(item=item, tz=tz, in_advance=in_advance):
+            how = "renegotiated in advance" if in_advance else "moved after the deadline"
+            return f":calendar: #{item.id} now due {when(item.due_at, tz)} ({how})."
+        case Snoozed(item=item, until=until, tz=tz):
+            return f":zzz: #{item.id} snoozed until {when(until, tz)}."
+        case HandedOff(item=item):
+            return f":handshake: #{item.id} handed off to <@{item.owner_id}>."
+    return render(result)["text"]

@@ -16,8 +16,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.slack.blocks import nudges
-from bot.slack.blocks.common import context, when
-from bot.slack.blocks.render import render
+from bot.slack.blocks.render import render, summary
 from bot.slack.client import respond
 from bot.slack.listeners import home
 from bot.slack.listeners.commands import ack_now
@@ -26,14 +25,10 @@ from bot.slack.modals import more_time as more_time_form
 from bot.slack.notifier import SlackNotifier
 from bot.usecases.promises import (
     AlreadyClosed,
-    Closed,
-    HandedOff,
     Invocation,
-    Moved,
     Problem,
     Result,
     Service,
-    Snoozed,
     escape,
 )
 
@@ -68,25 +63,19 @@ def show_outcome(
     if isinstance(result, Problem | AlreadyClosed):
         respond(body.get("response_url"), render(result))
         return
-    line = _summary(result)
+    line = summary(result)
     if not place["channel"] or not place["ts"]:
         respond(body.get("response_url"), {"text": line})
         return
     try:
         notifier.update(
-            place["channel"], place["ts"], answered(body.get("message") or {}, place["block"], line)
+            place["channel"],
+            place["ts"],
+            nudges.answered(body.get("message") or {}, place["block"], line),
         )
     except Exception:
         log.exception("could not update the nudge in place")
         respond(body.get("response_url"), {"text": line})
-
-
-def answered(message: dict[str, Any], block_id: str, line: str) -> dict[str, Any]:
-    """The nudge with the answered item's buttons replaced by what was done."""
-    kept = [
-        context(line) if b.get("block_id") == block_id else b for b in message.get("blocks", [])
-    ]
-    return {"text": message.get("text") or line, "blocks": kept}
 
 
 def answer_click(
@@ -94,23 +83,9 @@ def answer_click(
 ) -> None:
     """Show what a click did where it was clicked: on the Home tab, or on the nudge."""
     if home.from_home(body):
-        home.show_on_home(service, who_clicked(body), _summary(result))
+        home.show_on_home(service, who_clicked(body), summary(result))
         return
     show_outcome(notifier, body, where(body), result)
-
-
-def _summary(result: Result) -> str:
-    match result:
-        case Closed(item=item, outcome=outcome):
-            return f":white_check_mark: #{item.id} done — {outcome.describe()}. Thank you!"
-        case Moved(item=item, tz=tz, in_advance=in_advance):
-            how = "renegotiated in advance" if in_advance else "moved after the deadline"
-            return f":calendar: #{item.id} now due {when(item.due_at, tz)} ({how})."
-        case Snoozed(item=item, until=until, tz=tz):
-            return f":zzz: #{item.id} snoozed until {when(until, tz)}."
-        case HandedOff(item=item):
-            return f":handshake: #{item.id} handed off to <@{item.owner_id}>."
-    return render(result)["text"]
 
 
 def _item_id(body: dict[str, Any]) -> int:
@@ -146,7 +121,9 @@ def on_follow_up(done: bool, notifier: SlackNotifier) -> Callable[..., None]:
         )
         place = where(body)
         notifier.update(
-            place["channel"], place["ts"], answered(body.get("message") or {}, place["block"], line)
+            place["channel"],
+            place["ts"],
+            nudges.answered(body.get("message") or {}, place["block"], line),
         )
 
     return follow_up
@@ -242,18 +219,18 @@ def answer_form(
     """Show what a form did where it was opened from: on the Home tab, or on the nudge
     (updated in place; the person is told privately if that fails)."""
     if meta.get("home"):  # opened from the Home tab: say what was done there
-        home.show_on_home(service, who, _summary(result))
+        home.show_on_home(service, who, summary(result))
         return
     if isinstance(result, Problem | AlreadyClosed):
         notifier.client.chat_postMessage(channel=who.user_id, **render(result))
         return
-    line = _summary(result)
+    line = summary(result)
     try:
         history = notifier.client.conversations_history(
             channel=meta["channel"], latest=meta["ts"], inclusive=True, limit=1
         )
         message = (history.get("messages") or [{}])[0]
-        notifier.update(meta["channel"], meta["ts"], answered(message, meta["block"], line))
+        notifier.update(meta["channel"], meta["ts"], nudges.answered(message, meta["block"], line))
     except Exception:
         log.exception("could not update the nudge in place")
         notifier.client.chat_postMessage(channel=who.user_id, text=line)
