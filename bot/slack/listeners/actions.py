@@ -88,7 +88,8 @@ def answer_click(
     show_outcome(notifier, body, where(body), result)
 
 
-def _item_id(body: dict[str, Any]) -> int:
+def clicked_item(body: dict[str, Any]) -> int:
+    """The item a button or menu is about: its value is the ID, a menu's `ID:choice`."""
     action = body["actions"][0]
     value = action.get("value") or action.get("selected_option", {}).get("value", "")
     return int(str(value).split(":")[0])
@@ -96,7 +97,7 @@ def _item_id(body: dict[str, Any]) -> int:
 
 def on_done(service: Service, notifier: SlackNotifier) -> Callable[..., None]:
     def done(body: dict[str, Any]) -> None:
-        answer_click(service, notifier, body, service.close(who_clicked(body), _item_id(body)))
+        answer_click(service, notifier, body, service.close(who_clicked(body), clicked_item(body)))
 
     return done
 
@@ -105,7 +106,7 @@ def on_snooze(service: Service, notifier: SlackNotifier) -> Callable[..., None]:
     def snooze(body: dict[str, Any]) -> None:
         choice = body["actions"][0]["selected_option"]["value"].split(":", 1)[1]
         answer_click(
-            service, notifier, body, service.snooze(who_clicked(body), _item_id(body), choice)
+            service, notifier, body, service.snooze(who_clicked(body), clicked_item(body), choice)
         )
 
     return snooze
@@ -113,7 +114,7 @@ def on_snooze(service: Service, notifier: SlackNotifier) -> Callable[..., None]:
 
 def on_follow_up(done: bool, notifier: SlackNotifier) -> Callable[..., None]:
     def follow_up(body: dict[str, Any]) -> None:
-        item_id = _item_id(body)
+        item_id = clicked_item(body)
         line = (
             f":white_check_mark: Followed up on #{item_id}. Nice work closing the loop."
             if done
@@ -131,7 +132,7 @@ def on_follow_up(done: bool, notifier: SlackNotifier) -> Callable[..., None]:
 
 def open_more_time(service: Service) -> Callable[..., None]:
     def more_time(body: dict[str, Any], client: WebClient) -> None:
-        item = service.repo.get_item(who_clicked(body).team_id, _item_id(body))
+        item = service.repo.get_item(who_clicked(body).team_id, clicked_item(body))
         if item is None:
             return
         meta = form_meta(body, item.id)
@@ -143,8 +144,10 @@ def open_more_time(service: Service) -> Callable[..., None]:
 
 
 def open_hand_off(body: dict[str, Any], client: WebClient) -> None:
-    meta = form_meta(body, _item_id(body))
-    client.views_open(trigger_id=body["trigger_id"], view=hand_off_form.modal(_item_id(body), meta))
+    meta = form_meta(body, clicked_item(body))
+    client.views_open(
+        trigger_id=body["trigger_id"], view=hand_off_form.modal(clicked_item(body), meta)
+    )
 
 
 def check_more_time(service: Service) -> Callable[..., None]:

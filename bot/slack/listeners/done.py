@@ -19,10 +19,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack.blocks import nudges
 from bot.slack.listeners.actions import (
-    _item_id,
     ack_people,
     answer_click,
     answer_form,
+    clicked_item,
     form_meta,
     on_done,
     who_clicked,
@@ -40,7 +40,7 @@ def open_who_helped(service: Service, notifier: SlackNotifier) -> Callable[..., 
 
     def done(body: dict[str, Any], client: WebClient) -> None:
         who = who_clicked(body)
-        item_id = _item_id(body)
+        item_id = clicked_item(body)
         refusal = service.may_change(who, item_id, "close")
         if refusal is not None:  # a stranger or a stale button: say so, open nothing
             answer_click(service, notifier, body, refusal)
