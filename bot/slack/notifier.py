@@ -1,4 +1,4 @@
-"""The Notifier and Messenger the service and dispatcher use, over Slack's Web API."""
+"""The Notifier and Messenger the use cases and the dispatcher use, over Slack's Web API."""
 
 from __future__ import annotations
 

@@ -1,17 +1,13 @@
 """What `/promise away` answers (ephemeral): the absence as understood, what is due then,
-and when the coverage DM goes. Pure, like bot.slack.blocks."""
+and when the coverage DM goes; what `away off` cleared."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from bot.slack.blocks.promises import _context, _section, when
+from bot.slack.blocks.common import Message, context, section, when
 from bot.usecases.coverage import AwayCleared, AwaySet, count, ids, span_text
 
 
-def away_message(result: AwaySet | AwayCleared) -> dict[str, Any]:
-    if isinstance(result, AwayCleared):
-        return _cleared(result)
+def away_set(result: AwaySet) -> Message:
     mine = result.user_id == result.actor_id
     who = "You're" if mine else f"<@{result.user_id}> is"
     whose = "yours" if mine else "theirs"
@@ -40,13 +36,13 @@ def away_message(result: AwaySet | AwayCleared) -> dict[str, Any]:
     return {
         "text": line,
         "blocks": [
-            _section(line),
-            _context(f"The lead sees it in App Home · changed plans? `{off}`"),
+            section(line),
+            context(f"The lead sees it in App Home · changed plans? `{off}`"),
         ],
     }
 
 
-def _cleared(result: AwayCleared) -> dict[str, Any]:
+def away_cleared(result: AwayCleared) -> Message:
     whose = f"<@{result.user_id}>'s"
     if result.count == 0:
         line = f":information_source: No absence of {whose} was coming up; nothing changed."
@@ -55,4 +51,4 @@ def _cleared(result: AwayCleared) -> dict[str, Any]:
             f":wave: Cleared {whose} absence: no coverage DM about it will go out, "
             "and the lead's App Home no longer shows it."
         )
-    return {"text": line, "blocks": [_section(line)]}
+    return {"text": line, "blocks": [section(line)]}

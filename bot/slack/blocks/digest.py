@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.stats import ClosedFact, Numbers, StatsReport
-from bot.slack.blocks.promises import _context, _section, safe, when
+from bot.slack.blocks.common import context, safe, section, when
 
 METADATA_TYPE = "promise_digest"
 MAX_CLIENTS = 30
@@ -30,7 +30,7 @@ def digest_message(
     since = when(n.start, tz)
     title = ":bar_chart: *The week's closed loops*" if weekly else ":mailbox: *Closed loops*"
     where = f" in <#{scope}>" if scope else ""
-    blocks: list[dict[str, Any]] = [_section(f"{title}{where} since {since}"), _figures(n)]
+    blocks: list[dict[str, Any]] = [section(f"{title}{where} since {since}"), _figures(n)]
     groups = list(n.clients)
     shown, hidden = groups[:MAX_CLIENTS], groups[MAX_CLIENTS:]
     if shown:
@@ -46,19 +46,19 @@ def digest_message(
         lines += [_loop(c) for c in group.promises[:MAX_LOOPS_PER_CLIENT]]
         if len(group.promises) > MAX_LOOPS_PER_CLIENT:
             lines.append(f"…and {len(group.promises) - MAX_LOOPS_PER_CLIENT} more")
-        blocks.append(_section("\n".join(lines)))
+        blocks.append(section("\n".join(lines)))
     if hidden:
         loops = sum(len(g.promises) + g.replies for g in hidden)
-        blocks.append(_context(f"…and {len(hidden)} more clients ({loops} loops)."))
+        blocks.append(context(f"…and {len(hidden)} more clients ({loops} loops)."))
     if n.thanks:
         thanked = [f"<@{user}> ({count})" for user, count in n.thanks[:MAX_THANKED]]
         more = len(n.thanks) - MAX_THANKED
         text = ":raised_hands: *Thank you* " + " · ".join(thanked)
         if more > 0:
             text += f" · and {more} more"
-        blocks += [{"type": "divider"}, _section(text)]
+        blocks += [{"type": "divider"}, section(text)]
     blocks.append(
-        _context(
+        context(
             "Misses are counted, never named: the SLA, not the people. "
             "`/promise stats` shows your own numbers."
         )
@@ -92,9 +92,9 @@ def stats_message(report: StatsReport) -> dict[str, Any]:
     span = f"the last {report.days} days"
     mine = report.mine
     blocks = [
-        _section(f":chart_with_upwards_trend: *Your numbers, {span}*\n" + _bullets(mine)),
-        _section(f":busts_in_silhouette: *The team's, {span}*\n" + _bullets(report.team)),
-        _context(
+        section(f":chart_with_upwards_trend: *Your numbers, {span}*\n" + _bullets(mine)),
+        section(f":busts_in_silhouette: *The team's, {span}*\n" + _bullets(report.team)),
+        context(
             "Loops you are credited for (owner, helper, or the one who answered the client); "
             "open and overdue: the ones you own. "
             + ("`/promise stats month` for 30 days." if report.period == "week" else "")
@@ -114,7 +114,7 @@ def _figures(n: Numbers) -> dict[str, Any]:
     if n.replies:
         icons.append(":speech_balloon:")
     icons.append(":open_file_folder:")
-    return _section("\n".join(f"{icon} {line}" for icon, line in zip(icons, lines, strict=True)))
+    return section("\n".join(f"{icon} {line}" for icon, line in zip(icons, lines, strict=True)))
 
 
 def _bullets(n: Numbers) -> str:

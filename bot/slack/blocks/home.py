@@ -14,8 +14,8 @@ from typing import Any
 
 from bot.core.durations import format_duration
 from bot.core.items import ItemView
-from bot.slack.blocks.nudges import DONE, MORE_TIME, _button, _snooze_menu
-from bot.slack.blocks.promises import _chunks, safe, when
+from bot.slack.blocks.common import button, chunks, context, safe, section, when
+from bot.slack.blocks.nudges import DONE, MORE_TIME, snooze_menu
 from bot.usecases.home import (
     BACKLOG_MAX,
     BACKLOG_STEP,
@@ -30,7 +30,6 @@ HOME_MORE = "home_more"
 MAX_BLOCKS = 100  # Slack's limit for a Home tab
 SECTION_TEXT_MAX = 3000
 WHAT_MAX = 200  # characters of an item's text shown in Home
-
 TITLES = {
     "today": ":calendar: *Due today*",
     "overdue": ":rotating_light: *Overdue* — tell the client now, or ask for more time",
@@ -59,7 +58,7 @@ def render_home(data: HomeData) -> dict[str, Any]:
     backlog = _backlog_blocks(data, room)
     blocks = head + body + backlog + coming + tail
     if len(blocks) > MAX_BLOCKS:  # a safety net: the budget above should never let this happen
-        blocks = [*blocks[: MAX_BLOCKS - 1], _context("More in `/promise list`.")]
+        blocks = [*blocks[: MAX_BLOCKS - 1], context("More in `/promise list`.")]
     return {"type": "home", "callback_id": "promise_home", "blocks": blocks}
 
 
@@ -71,7 +70,7 @@ def _head(data: HomeData) -> list[dict[str, Any]]:
         {"type": "header", "text": {"type": "plain_text", "text": "Your promises", "emoji": True}}
     ]
     if data.notice:
-        blocks.append(_section(clip(data.notice, SECTION_TEXT_MAX)))
+        blocks.append(section(clip(data.notice, SECTION_TEXT_MAX)))
     counts = [
         (data.today.total, "due today"),
         (data.overdue.total, "overdue"),
@@ -87,21 +86,21 @@ def _head(data: HomeData) -> list[dict[str, Any]]:
             "Nothing open. :sparkles: Record a promise with `/promise WHAT by WHEN`, "
             "e.g. `/promise send the deck to Acme by fri 3pm`."
         )
-    blocks.append(_context(line))
+    blocks.append(context(line))
     return blocks
 
 
 def _section_blocks(data: HomeData, key: str, limit: int) -> list[dict[str, Any]]:
-    section: Section = getattr(data, key)
-    if section.total == 0:
+    part: Section = getattr(data, key)
+    if part.total == 0:
         return []
-    shown = list(section.items[:limit])
-    blocks = [_section(f"{TITLES[key]} · {section.total}")]
+    shown = list(part.items[:limit])
+    blocks = [section(f"{TITLES[key]} · {part.total}")]
     for item in shown:
         blocks += _own_item(item, data)
-    more = section.total - len(shown)
+    more = part.total - len(shown)
     if more > 0:
-        blocks.append(_context(f"…and {more} more {_more_words(key, more)}: `/promise list`"))
+        blocks.append(context(f"…and {more} more {_more_words(key, more)}: `/promise list`"))
     return blocks
 
 
@@ -111,15 +110,15 @@ def _more_words(key: str, n: int) -> str:
 
 def _backlog_blocks(data: HomeData, room: int) -> list[dict[str, Any]]:
     """As much of the backlog as was asked for and fits; "show more" while more would fit."""
-    section = data.backlog
-    if section.total == 0:
+    backlog = data.backlog
+    if backlog.total == 0:
         return []
     fits = max((room - 2) // 2, 0)  # the title and the closing line take one block each
-    n = min(data.backlog_wanted, len(section.items), fits, BACKLOG_MAX)
-    blocks = [_section(f"{TITLES['backlog']} · {section.total}")]
-    for item in section.items[:n]:
+    n = min(data.backlog_wanted, len(backlog.items), fits, BACKLOG_MAX)
+    blocks = [section(f"{TITLES['backlog']} · {backlog.total}")]
+    for item in backlog.items[:n]:
         blocks += _own_item(item, data)
-    more = section.total - n
+    more = backlog.total - n
     if more <= 0:
         return blocks
     step = min(BACKLOG_STEP, more)
@@ -129,26 +128,26 @@ def _backlog_blocks(data: HomeData, room: int) -> list[dict[str, Any]]:
                 "type": "actions",
                 "block_id": "home-more",
                 "elements": [
-                    _button(f"Show {step} more ({more} older)", HOME_MORE, str(n + BACKLOG_STEP))
+                    button(f"Show {step} more ({more} older)", HOME_MORE, str(n + BACKLOG_STEP))
                 ],
             }
         )
     else:
-        blocks.append(_context(f"…and {more} more {_more_words('backlog', more)}: `/promise list`"))
+        blocks.append(context(f"…and {more} more {_more_words('backlog', more)}: `/promise list`"))
     return blocks
 
 
 def _own_item(item: ItemView, data: HomeData) -> list[dict[str, Any]]:
     """The item's line and its buttons: Done, Need more time, Snooze (the nudges' actions)."""
     return [
-        _section(item_line(item, data.tz, data.now)),
+        section(item_line(item, data.tz, data.now)),
         {
             "type": "actions",
             "block_id": f"home-item-{item.id}",
             "elements": [
-                _button("Done", DONE, str(item.id), "primary"),
-                _button("Need more time", MORE_TIME, str(item.id)),
-                _snooze_menu(item.id),
+                button("Done", DONE, str(item.id), "primary"),
+                button("Need more time", MORE_TIME, str(item.id)),
+                snooze_menu(item.id),
             ],
         },
     ]
@@ -156,7 +155,7 @@ def _own_item(item: ItemView, data: HomeData) -> list[dict[str, Any]]:
 
 def item_line(item: ItemView, tz: str, now: datetime, *, owner: bool = False) -> str:
     """`#42 send the deck for Acme — due …`, with what is special about it right now."""
-    parts = [f"*#{item.id}* {describe(item)}"]
+    parts = [f"*#{item.id}* {_describe(item)}"]
     if owner:
         parts.append(f"<@{item.owner_id}>")
     if item.due_at < now:
@@ -175,7 +174,7 @@ def item_line(item: ItemView, tz: str, now: datetime, *, owner: bool = False) ->
     return line
 
 
-def describe(item: ItemView) -> str:
+def _describe(item: ItemView) -> str:
     """What it is and for whom, its text clipped so a long client message fits a section."""
     what = safe(clip(item.what, WHAT_MAX))
     client = safe(clip(item.client, 80)) if item.client else None
@@ -196,10 +195,10 @@ def _team_blocks(data: HomeData) -> list[dict[str, Any]]:
             {"type": "header", "text": {"type": "plain_text", "text": "Your team", "emoji": True}},
         ]
         if team.open == 0:
-            blocks.append(_context("Nobody has anything open. :sparkles:"))
+            blocks.append(context("Nobody has anything open. :sparkles:"))
         else:
             blocks.append(
-                _context(
+                context(
                     f"*{team.open}* open · *{team.overdue}* overdue · {team.people} "
                     f"{'person' if team.people == 1 else 'people'}. Keep them informed, not "
                     "rescued: ask owners what they need to deliver."
@@ -211,16 +210,16 @@ def _team_blocks(data: HomeData) -> list[dict[str, Any]]:
             lines += [f"• {item_line(i, data.tz, data.now)}" for i in load.first[:TEAM_ITEMS]]
             if load.open > len(load.first[:TEAM_ITEMS]):
                 lines.append(f"`/promise list <@{load.owner_id}>` shows all")
-            blocks.append(_section(clip_lines(lines, SECTION_TEXT_MAX)))
+            blocks.append(section(clip_lines(lines, SECTION_TEXT_MAX)))
         hidden = team.people - min(len(team.owners), TEAM_OWNERS)
         if hidden > 0:
-            blocks.append(_context(f"…and {hidden} more people: `/promise list all`"))
+            blocks.append(context(f"…and {hidden} more people: `/promise list all`"))
     if data.numbers:
         title = ":bar_chart: *This week* (the last 7 days, as `/promise stats week`)"
-        blocks.append(_section(clip_lines([title, *data.numbers], SECTION_TEXT_MAX)))
+        blocks.append(section(clip_lines([title, *data.numbers], SECTION_TEXT_MAX)))
     if data.coverage:
         title = ":palm_tree: *Away cover*" if team is not None else ":palm_tree: *Time away*"
-        blocks.append(_section(clip_lines([title, *data.coverage], SECTION_TEXT_MAX)))
+        blocks.append(section(clip_lines([title, *data.coverage], SECTION_TEXT_MAX)))
     return blocks
 
 
@@ -233,18 +232,8 @@ def _footer(data: HomeData) -> list[dict[str, Any]]:
         line = "No client channels watched yet: run `/promise watch Acme` in a client's channel."
     return [
         {"type": "divider"},
-        _context(line + " · `/promise help` for everything else"),
+        context(line + " · `/promise help` for everything else"),
     ]
-
-
-def _section(text: str) -> dict[str, Any]:
-    # Plain dicts, not slack_sdk's models: a Home has up to 100 blocks and is re-rendered
-    # after every change, and the models' validation was a third of the render time.
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
-def _context(text: str) -> dict[str, Any]:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
 # ---- text that must fit ----------------------------------------------------------------
@@ -262,5 +251,5 @@ def clip(text: str, limit: int) -> str:
 
 def clip_lines(lines: list[str], limit: int) -> str:
     """Whole lines joined, as many as fit in `limit` characters."""
-    chunks = _chunks([clip(line, limit) for line in lines], limit)
-    return chunks[0] if chunks else ""
+    parts = chunks([clip(line, limit) for line in lines], limit)
+    return parts[0] if parts else ""

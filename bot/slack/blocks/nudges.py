@@ -1,6 +1,7 @@
-"""Block Kit for nudges (DMs with buttons) and what a DM becomes once answered.
+"""Block Kit for nudges: DMs with buttons, and the DM telling someone an item is now theirs.
 
-Pure functions like bot.slack.blocks.promises; action IDs are the contract with listeners/actions.py.
+Pure functions; the action IDs are the contract with bot/slack/listeners/actions.py and
+done.py, and App Home's buttons are these same ones.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 from bot.core.durations import format_duration
 from bot.core.items import ItemView
 from bot.core.plan import Kind
-from bot.slack.blocks.promises import _context, _describe, _section, safe, when
+from bot.slack.blocks.common import button, context, describe, safe, section, when
 from bot.usecases.coverage import span_text
 from bot.usecases.ports import EndOfDay, NudgeView
 
@@ -26,19 +27,7 @@ MAX_BLOCKS = 50
 COVERAGE_LISTED = 20  # items with buttons in one coverage DM (2 blocks each, of Slack's 50)
 
 
-def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
-    button: dict[str, Any] = {
-        "type": "button",
-        "text": {"type": "plain_text", "text": text, "emoji": True},
-        "action_id": action_id,
-        "value": value,
-    }
-    if style:
-        button["style"] = style
-    return button
-
-
-def _snooze_menu(item_id: int) -> dict[str, Any]:
+def snooze_menu(item_id: int) -> dict[str, Any]:
     options = [("30 min", "30m"), ("1 hour", "1h"), ("Tomorrow morning", "tomorrow")]
     return {
         "type": "static_select",
@@ -54,12 +43,12 @@ def _snooze_menu(item_id: int) -> dict[str, Any]:
 def item_actions(item: ItemView, nudge_id: int, *, snooze: bool = True) -> dict[str, Any]:
     value = str(item.id)
     elements = [
-        _button("Done", DONE, value, "primary"),
-        _button("Need more time", MORE_TIME, value),
+        button("Done", DONE, value, "primary"),
+        button("Need more time", MORE_TIME, value),
     ]
     if snooze:
-        elements.append(_snooze_menu(item.id))
-    elements.append(_button("Hand off", HAND_OFF, value))
+        elements.append(snooze_menu(item.id))
+    elements.append(button("Hand off", HAND_OFF, value))
     return {"type": "actions", "block_id": f"item-{item.id}-{nudge_id}", "elements": elements}
 
 
@@ -76,24 +65,24 @@ def nudge_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[dic
             f"<#{view.channel_id}> since {since}. A short check-in keeps them close — "
             "reach out before they drift."
         )
-        return f"{view.client} has gone quiet", [_section(line)]
+        return f"{view.client} has gone quiet", [section(line)]
     if view.kind == Kind.COVERAGE:
         return coverage_blocks(view, tz, now)
     item = view.item
     assert item is not None
-    label = f"*#{item.id}* {_describe(item)}"
+    label = f"*#{item.id}* {describe(item)}"
     due = when(item.due_at, tz)
     match view.kind:
         case Kind.BEFORE | Kind.SNOOZED:
             line = f":alarm_clock: {label} is due {due}. Can you make it? If not, say so now."
-            return f"#{item.id} is due soon", [_section(line), item_actions(item, view.nudge_id)]
+            return f"#{item.id} is due soon", [section(line), item_actions(item, view.nudge_id)]
         case Kind.MISSED:
             line = (
                 f":rotating_light: {label} was due {due}. *Tell the client now* and agree on "
                 "a new time: _Need more time_ posts your note where they see it."
             )
             return f"#{item.id} missed its deadline", [
-                _section(line),
+                section(line),
                 item_actions(item, view.nudge_id, snooze=False),
             ]
         case Kind.HEADS_UP:
@@ -103,7 +92,7 @@ def nudge_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[dic
                 f"to the lead {at} unless it's done or renegotiated before then."
             )
             return f"Heads-up: #{item.id} goes to the lead {at}", [
-                _section(line),
+                section(line),
                 item_actions(item, view.nudge_id, snooze=False),
             ]
         case Kind.ESCALATE:
@@ -113,8 +102,8 @@ def nudge_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[dic
                 f"is still open — late by {_late(item, now)}. <@{item.owner_id}> was told first."
             )
             return f"SLA: #{item.id} is late", [
-                _section(line),
-                _context("Keep them informed, not rescued: ask what they need to deliver."),
+                section(line),
+                context("Keep them informed, not rescued: ask what they need to deliver."),
             ]
         case Kind.FOLLOW_UP:
             line = (
@@ -124,13 +113,13 @@ def nudge_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[dic
             )
             value = str(item.id)
             return f"Follow up on #{item.id}", [
-                _section(line),
+                section(line),
                 {
                     "type": "actions",
                     "block_id": f"followup-{item.id}-{view.nudge_id}",
                     "elements": [
-                        _button("Done, it landed", FOLLOW_UP_DONE, value, "primary"),
-                        _button("Skip", FOLLOW_UP_SKIP, value),
+                        button("Done, it landed", FOLLOW_UP_DONE, value, "primary"),
+                        button("Skip", FOLLOW_UP_SKIP, value),
                     ],
                 },
             ]
@@ -147,11 +136,11 @@ def coverage_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[
         f":palm_tree: *Before you go:* you're away {span}, and {items} due then. Hand each to "
         "someone who'll be here, or agree a new time with the client now, not after."
     )
-    blocks: list[dict[str, Any]] = [_section(head)]
+    blocks: list[dict[str, Any]] = [section(head)]
     for item in view.items[:COVERAGE_LISTED]:
         where = f" · <#{item.channel_id}>" if item.channel_id else ""
         blocks.append(
-            _section(f"*#{item.id}* {_describe(item)} — due {when(item.due_at, tz)}{where}")
+            section(f"*#{item.id}* {describe(item)} — due {when(item.due_at, tz)}{where}")
         )
         value = str(item.id)
         blocks.append(
@@ -159,34 +148,34 @@ def coverage_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[
                 "type": "actions",
                 "block_id": f"item-{item.id}-{view.nudge_id}",
                 "elements": [
-                    _button("Hand off", HAND_OFF, value, "primary"),
-                    _button("Need more time", MORE_TIME, value),
-                    _button("Done", DONE, value),
+                    button("Hand off", HAND_OFF, value, "primary"),
+                    button("Need more time", MORE_TIME, value),
+                    button("Done", DONE, value),
                 ],
             }
         )
     if count > COVERAGE_LISTED:
         blocks.append(
-            _context(f"…and {count - COVERAGE_LISTED} more: `/promise list` shows them all.")
+            context(f"…and {count - COVERAGE_LISTED} more: `/promise list` shows them all.")
         )
-    blocks.append(_context("Your lead sees who is away and what is due then in App Home."))
+    blocks.append(context("Your lead sees who is away and what is due then in App Home."))
     return f"You're away {span}: {count} item{'s' if count != 1 else ''} to hand off", blocks
 
 
 def end_of_day_blocks(
     eod: EndOfDay, tz: str, now: datetime, nudge_id: int = 0, links: dict[int, str] | None = None
 ) -> tuple[str, list[dict[str, Any]]]:
-    blocks: list[dict[str, Any]] = [_section(":city_sunset: *Before you wrap up today*")]
+    blocks: list[dict[str, Any]] = [section(":city_sunset: *Before you wrap up today*")]
     links = links or {}
 
     def lines(title: str, items: list[ItemView]) -> None:
         if items:
             rows = [
-                f"• *#{i.id}* {_describe(i)} — due {when(i.due_at, tz)}"
+                f"• *#{i.id}* {describe(i)} — due {when(i.due_at, tz)}"
                 + (f" · <{links[i.id]}|see the message>" if i.id in links else "")
                 for i in items
             ]
-            blocks.append(_section(f"*{title}*\n" + "\n".join(rows)))
+            blocks.append(section(f"*{title}*\n" + "\n".join(rows)))
             for i in items:
                 blocks.append(item_actions(i, nudge_id, snooze=False))
 
@@ -194,7 +183,7 @@ def end_of_day_blocks(
     lines("Replies owed to clients today", eod.replies)
     lines("From the backlog (newest first — start where you are)", eod.backlog)
     if eod.backlog_more:
-        blocks.append(_context(f"…and {eod.backlog_more} older. `/promise list` shows them all."))
+        blocks.append(context(f"…and {eod.backlog_more} older. `/promise list` shows them all."))
     count = len(eod.due_today) + len(eod.replies)
     return f"End of day: {count} due today, {len(eod.backlog) + eod.backlog_more} overdue", blocks
 
@@ -221,7 +210,7 @@ def dm(
             blocks.append({"type": "divider"})
         blocks.extend(body)
     if len(blocks) > MAX_BLOCKS:  # Slack's limit: keep the first ones, point at the rest
-        blocks = [*blocks[: MAX_BLOCKS - 1], _context("More in `/promise list`.")]
+        blocks = [*blocks[: MAX_BLOCKS - 1], context("More in `/promise list`.")]
     return {
         "text": " · ".join(texts),
         "blocks": blocks,
@@ -232,9 +221,12 @@ def dm(
     }
 
 
-def answered(text: str) -> dict[str, Any]:
-    """What a nudge DM becomes once a button was used: what was done, no more buttons."""
-    return {"text": text, "blocks": [_section(text)]}
+def answered(message: dict[str, Any], block_id: str, line: str) -> dict[str, Any]:
+    """The nudge with one item's buttons (the block `block_id`) replaced by what was done."""
+    kept = [
+        context(line) if b.get("block_id") == block_id else b for b in message.get("blocks", [])
+    ]
+    return {"text": message.get("text") or line, "blocks": kept}
 
 
 def handed_off_dm(item: ItemView, previous_owner: str, actor: str, tz: str) -> dict[str, Any]:
@@ -245,4 +237,4 @@ def handed_off_dm(item: ItemView, previous_owner: str, actor: str, tz: str) -> d
         f":handshake: {by} handed you *#{item.id}* _{safe(item.what)}_{client}, due "
         f"{when(item.due_at, tz)}{where}. It's yours now: you'll get the reminders."
     )
-    return {"text": f"You now own #{item.id}", "blocks": [_section(line), item_actions(item, 0)]}
+    return {"text": f"You now own #{item.id}", "blocks": [section(line), item_actions(item, 0)]}

@@ -1,34 +1,26 @@
-"""Pure functions: results and items → Slack text and Block Kit payloads.
+"""What the promise commands answer (ephemeral), and what is posted in an item's channel:
+the thank-you when it closes, the note when its deadline moves.
 
 Every message carries a plain `text` too: it is the notification and screen-reader text.
-Stored text is Slack-escaped mrkdwn; `safe()` only defuses broadcast mentions in it.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
-
-from slack_sdk.models.blocks import (
-    ContextBlock,
-    DatePickerElement,
-    InputBlock,
-    MarkdownTextObject,
-    PlainTextInputElement,
-    SectionBlock,
-    TimePickerElement,
-    UserSelectElement,
-)
-from slack_sdk.models.views import View
 
 from bot.core.items import ItemView
 from bot.core.outcome import Outcome
-from bot.core.stats import StatsReport
-from bot.usecases.clients import NeedsInvite, Unwatched, Watching
-from bot.usecases.coverage import AwayCleared, AwaySet
+from bot.slack.blocks.common import (
+    Message,
+    answer,
+    chunks,
+    context,
+    describe,
+    safe,
+    section,
+    when,
+)
 from bot.usecases.results import (
     AlreadyClosed,
     Cancelled,
@@ -38,174 +30,109 @@ from bot.usecases.results import (
     HelpText,
     Listed,
     Moved,
-    OpenForm,
     Problem,
-    Result,
     Snoozed,
     Waiting,
 )
-
-Message = dict[str, Any]
-
-CREATE_CALLBACK = "promise_create"
-_BROADCAST = re.compile(r"<!(channel|here|everyone)(?:\|[^>]*)?>")
-_SUBTEAM = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|@?([^>]*))?>")
-
-
-def safe(text: str) -> str:
-    """Keep stored text from pinging a whole channel or group when the bot repeats it."""
-    text = _BROADCAST.sub(r"@\1", text)
-    return _SUBTEAM.sub(lambda m: "@" + (m.group(1) or "group"), text)
-
-
-def when(at: datetime, tz: str) -> str:
-    """A time each reader sees in their own zone, with a fallback in the author's zone."""
-    local = at.astimezone(ZoneInfo(tz))
-    fallback = local.strftime("%a %b %-d, %-I:%M %p ") + (local.tzname() or tz)
-    return f"<!date^{int(at.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
-
-
-def _section(text: str) -> dict[str, Any]:
-    return SectionBlock(text=MarkdownTextObject(text=text)).to_dict()
-
-
-def _context(text: str) -> dict[str, Any]:
-    return ContextBlock(elements=[MarkdownTextObject(text=text)]).to_dict()
-
-
-def _message(text: str, *sections: str, context: str | None = None) -> Message:
-    blocks = [_section(s) for s in sections]
-    if context:
-        blocks.append(_context(context))
-    return {"text": text, "blocks": blocks}
 
 
 def _label(item: ItemView) -> str:
     return f"*#{item.id}*"
 
 
-def _describe(item: ItemView) -> str:
-    what = safe(item.what)
+def problem(result: Problem) -> Message:
+    text = f":warning: {result.message}"
+    example = [f"For example: `{result.example}`"] if result.example else []
+    return answer(text, text, *example)
+
+
+def created(result: Created) -> Message:
+    item = result.item
+    due = when(item.due_at, result.tz)
     if item.kind == "reply":
-        return f"reply to *{safe(item.client or 'the client')}*" + (
-            "" if what.startswith("Reply to ") else f" about _{what}_"
+        line = f":incoming_envelope: Recorded {_label(item)}: <@{item.owner_id}> owes a {describe(item)} by {due}."
+    else:
+        line = f":white_check_mark: Promise {_label(item)} recorded: <@{item.owner_id}> will deliver {describe(item)} by {due}."
+    return answer(
+        line,
+        line,
+        footer=f"Close it with `/promise done {item.id}` · need more time? `/promise move {item.id} to …`",
+    )
+
+
+def closed(result: Closed) -> Message:
+    item, error = result.item, result.announce_error
+    line = f":tada: Closed {_label(item)} {describe(item)} — {result.outcome.describe()}."
+    if result.announced and item.channel_id:
+        line += f" I thanked everyone in <#{item.channel_id}>."
+    elif error:
+        line += (
+            f"\nI couldn't post the thank-you in <#{item.channel_id}> (`{error}`). "
+            "Invite me there with `/invite @promise-bot` so I can next time."
         )
-    return f"_{what}_" + (f" for *{safe(item.client)}*" if item.client else "")
+    return answer(line, line)
 
 
-def render(result: Result, now: datetime | None = None) -> Message:
-    """The ephemeral answer to the person who ran the command."""
-    match result:
-        case Problem(message=message, example=example):
-            text = f":warning: {message}"
-            sections = [text] if not example else [text, f"For example: `{example}`"]
-            return _message(text, *sections)
-        case Created(item=item, tz=tz):
-            due = when(item.due_at, tz)
-            if item.kind == "reply":
-                line = f":incoming_envelope: Recorded {_label(item)}: <@{item.owner_id}> owes a {_describe(item)} by {due}."
-            else:
-                line = f":white_check_mark: Promise {_label(item)} recorded: <@{item.owner_id}> will deliver {_describe(item)} by {due}."
-            return _message(
-                line,
-                line,
-                context=f"Close it with `/promise done {item.id}` · need more time? `/promise move {item.id} to …`",
-            )
-        case Listed():
-            return _listing(result, now)
-        case Closed(item=item, outcome=outcome, announced=announced, announce_error=error):
-            line = f":tada: Closed {_label(item)} {_describe(item)} — {outcome.describe()}."
-            if announced and item.channel_id:
-                line += f" I thanked everyone in <#{item.channel_id}>."
-            elif error:
-                line += (
-                    f"\nI couldn't post the thank-you in <#{item.channel_id}> (`{error}`). "
-                    "Invite me there with `/invite @promise-bot` so I can next time."
-                )
-            return _message(line, line)
-        case AlreadyClosed(item=item):
-            state = "done" if item.status == "done" else "cancelled"
-            by = f" by <@{item.closed_by}>" if item.closed_by else ""
-            line = f":information_source: {_label(item)} is already {state}{by}. Nothing changed."
-            return _message(line, line)
-        case Moved(item=item, tz=tz, in_advance=in_advance, note_posted=posted, post_error=error):
-            line = f":calendar: {_label(item)} {_describe(item)} now due {when(item.due_at, tz)}"
-            line += (
-                " — renegotiated in advance. :thumbsup:"
-                if in_advance
-                else " — the old deadline had passed, so tell the client now if you haven't."
-            )
-            if posted:
-                line += f"\nI posted your note in <#{item.channel_id}>."
-            elif error:
-                line += f"\nI couldn't post your note in <#{item.channel_id}> (`{error}`): please tell the client yourself."
-            return _message(line, line)
-        case Cancelled(item=item):
-            line = f":wastebasket: {_label(item)} {_describe(item)} cancelled. No thank-you will be posted."
-            return _message(line, line)
-        case Snoozed(item=item, until=until, tz=tz):
-            line = f":zzz: {_label(item)} snoozed until {when(until, tz)}. Nothing about it arrives before then."
-            return _message(line, line)
-        case Waiting(item=item, until=until, tz=tz):
-            end = f"until {when(until, tz)}" if until else "until the client writes again"
-            line = (
-                f":hourglass_flowing_sand: {_label(item)} is waiting on the client {end}: no "
-                "nudges, and the deadline moves by as long as the wait lasts."
-            )
-            return _message(line, line)
-        case HandedOff(item=item, previous_owner=previous, told=told, tell_error=error):
-            line = f":handshake: {_label(item)} {_describe(item)} is now <@{item.owner_id}>'s (was <@{previous}>'s)."
-            line += (
-                " I told them by DM."
-                if told
-                else f" I couldn't DM them (`{error}`): please tell them."
-            )
-            return _message(line, line)
-        case HelpText(lead=lead):
-            return help_message(lead)
-        case Watching(
-            channel_id=channel, name=name, owner_id=owner, clients=clients, joined=joined
-        ):
-            line = (
-                f":eyes: Watching <#{channel}> as *{safe(name)}*: client messages here are "
-                f"recorded as replies owed by <@{owner}>."
-            )
-            if clients:
-                line += " Clients here: " + ", ".join(f"<@{c}>" for c in clients) + "."
-            else:
-                line += " People from other organisations (Slack Connect) count as clients."
-            if joined:
-                line += " I joined the channel to see them."
-            return _message(
-                line, line, context="Stop with `/promise unwatch`; open items stay open."
-            )
-        case NeedsInvite(channel_id=channel):
-            line = (
-                f":lock: I can't see <#{channel}> yet: it's private. Invite me with "
-                "`/invite @promise-bot`, then run `/promise watch` again."
-            )
-            return _message(line, line)
-        case Unwatched(channel_id=channel, was_watched=was):
-            line = (
-                f":see_no_evil: Stopped watching <#{channel}>. Open items stay open."
-                if was
-                else f"<#{channel}> wasn't being watched; nothing changed."
-            )
-            return _message(line, line)
-        case AwaySet() | AwayCleared():
-            from bot.slack.blocks.coverage import away_message  # it builds on this module's helpers
-
-            return away_message(result)
-        case StatsReport():
-            from bot.slack.blocks.digest import stats_message  # builds on this module too
-
-            return stats_message(result)
-        case OpenForm():
-            raise ValueError("OpenForm is rendered as a modal, not a message")
-    raise AssertionError(f"unrendered result {result!r}")  # pragma: no cover
+def already_closed(result: AlreadyClosed) -> Message:
+    item = result.item
+    state = "done" if item.status == "done" else "cancelled"
+    by = f" by <@{item.closed_by}>" if item.closed_by else ""
+    line = f":information_source: {_label(item)} is already {state}{by}. Nothing changed."
+    return answer(line, line)
 
 
-def _listing(result: Listed, now: datetime | None) -> Message:
+def moved(result: Moved) -> Message:
+    item, error = result.item, result.post_error
+    line = f":calendar: {_label(item)} {describe(item)} now due {when(item.due_at, result.tz)}"
+    line += (
+        " — renegotiated in advance. :thumbsup:"
+        if result.in_advance
+        else " — the old deadline had passed, so tell the client now if you haven't."
+    )
+    if result.note_posted:
+        line += f"\nI posted your note in <#{item.channel_id}>."
+    elif error:
+        line += f"\nI couldn't post your note in <#{item.channel_id}> (`{error}`): please tell the client yourself."
+    return answer(line, line)
+
+
+def cancelled(result: Cancelled) -> Message:
+    item = result.item
+    line = f":wastebasket: {_label(item)} {describe(item)} cancelled. No thank-you will be posted."
+    return answer(line, line)
+
+
+def snoozed(result: Snoozed) -> Message:
+    line = f":zzz: {_label(result.item)} snoozed until {when(result.until, result.tz)}. Nothing about it arrives before then."
+    return answer(line, line)
+
+
+def waiting(result: Waiting) -> Message:
+    end = (
+        f"until {when(result.until, result.tz)}"
+        if result.until
+        else "until the client writes again"
+    )
+    line = (
+        f":hourglass_flowing_sand: {_label(result.item)} is waiting on the client {end}: no "
+        "nudges, and the deadline moves by as long as the wait lasts."
+    )
+    return answer(line, line)
+
+
+def handed_off(result: HandedOff) -> Message:
+    item = result.item
+    line = f":handshake: {_label(item)} {describe(item)} is now <@{item.owner_id}>'s (was <@{result.previous_owner}>'s)."
+    line += (
+        " I told them by DM."
+        if result.told
+        else f" I couldn't DM them (`{result.tell_error}`): please tell them."
+    )
+    return answer(line, line)
+
+
+def listing(result: Listed, now: datetime | None) -> Message:
+    """`/promise list`: the items shown, those overdue at `now` flagged."""
     if result.whose is None:
         title = "Open items in this workspace"
     elif result.mine:
@@ -217,43 +144,28 @@ def _listing(result: Listed, now: datetime | None) -> Message:
     )
     if not result.items:
         line = f"*{title}:* none. :sparkles:"
-        message = _message(line, line, context="Record one with `/promise WHAT by WHEN`.")
+        message = answer(line, line, footer="Record one with `/promise WHAT by WHEN`.")
         if watched:
-            message["blocks"].append(_context(watched))
+            message["blocks"].append(context(watched))
         return message
     lines = []
     for item in result.items:
         late = now is not None and item.due_at < now
         flag = " :red_circle: *overdue*" if late else ""
         lines.append(
-            f"{_label(item)} {_describe(item)} · <@{item.owner_id}> · due {when(item.due_at, result.tz)}{flag}"
+            f"{_label(item)} {describe(item)} · <@{item.owner_id}> · due {when(item.due_at, result.tz)}{flag}"
         )
     head = f"*{title}:* {result.total}"
-    blocks = [_section(head)] + [_section(chunk) for chunk in _chunks(lines, 2900)]
+    blocks = [section(head)] + [section(chunk) for chunk in chunks(lines, 2900)]
     more = result.total - len(result.items)
     if more > 0:
-        blocks.append(_context(f"…and {more} more, soonest shown first."))
-    blocks.append(
-        _context("`/promise done ID` · `/promise move ID to WHEN` · `/promise cancel ID`")
-    )
+        blocks.append(context(f"…and {more} more, soonest shown first."))
+    blocks.append(context("`/promise done ID` · `/promise move ID to WHEN` · `/promise cancel ID`"))
     return {"text": f"{title}: {result.total}", "blocks": blocks}
 
 
-def _chunks(lines: list[str], limit: int) -> list[str]:
-    """Join lines into section texts, each under Slack's 3,000-character section limit."""
-    chunks: list[str] = []
-    current = ""
-    for line in lines:
-        if current and len(current) + 1 + len(line) > limit:
-            chunks.append(current)
-            current = ""
-        current = f"{current}\n{line}" if current else line
-    if current:
-        chunks.append(current)
-    return chunks
-
-
-def help_message(lead: str | None) -> Message:
+def help_text(result: HelpText) -> Message:
+    """`/promise help`: every command, and who may change an item."""
     text = "\n".join(
         [
             "*promise-bot* remembers what we promised clients and nudges the owner before it's late.",
@@ -272,11 +184,12 @@ def help_message(lead: str | None) -> Message:
             "• `/promise stats [week|month]` — your numbers and the team's: loops closed, on time, reply times",
         ]
     )
+    lead = result.lead
     who = f"the lead (<@{lead}>)" if lead else "the lead"
-    return _message(
+    return answer(
         "promise-bot help",
         text,
-        context=f"Only the owner, whoever made the promise or {who} can close, move or cancel it. IDs look like `#42`; `42` works too.",
+        footer=f"Only the owner, whoever made the promise or {who} can close, move or cancel it. IDs look like `#42`; `42` works too.",
     )
 
 
@@ -288,7 +201,7 @@ def thank_you(item: ItemView, outcome: Outcome) -> tuple[str, list[dict[str, Any
     line = f":tada: Delivered{client}: _{safe(item.what)}_ — {outcome.describe()}."
     thanks = f"Thank you {names}! :raised_hands:"
     text = f"Delivered: {safe(item.what)} — {outcome.describe()}. Thank you {names}!"
-    blocks = [_section(f"{line}\n{thanks}"), _context(f"Promise #{item.id}")]
+    blocks = [section(f"{line}\n{thanks}"), context(f"Promise #{item.id}")]
     return text, blocks
 
 
@@ -296,54 +209,4 @@ def moved_note(item: ItemView, note: str, actor: str) -> tuple[str, list[dict[st
     """The note for the client when a deadline moves: tell them, don't go silent."""
     text = f"Update on {safe(item.what)}: {safe(note)}"
     body = f":calendar: *Update on* _{safe(item.what)}_\n{safe(note)}"
-    return text, [_section(body), _context(f"From <@{actor}> · promise #{item.id}")]
-
-
-def create_modal(form: OpenForm, user_id: str, channel_id: str | None) -> dict[str, Any]:
-    """The form `/promise` opens when given no text."""
-    view = View(
-        type="modal",
-        callback_id=CREATE_CALLBACK,
-        title="New promise",
-        submit="Record",
-        close="Cancel",
-        private_metadata=json.dumps({"channel": channel_id}),
-        blocks=[
-            InputBlock(
-                block_id="owner",
-                label="Who owns it?",
-                element=UserSelectElement(action_id="value", initial_user=user_id),
-            ),
-            InputBlock(
-                block_id="what",
-                label="What was promised?",
-                element=PlainTextInputElement(
-                    action_id="value", max_length=500, placeholder="Send the revised deck"
-                ),
-            ),
-            InputBlock(
-                block_id="client",
-                label="For which client?",
-                optional=True,
-                element=PlainTextInputElement(
-                    action_id="value", max_length=200, placeholder="Acme"
-                ),
-            ),
-            InputBlock(
-                block_id="date",
-                label="Due date",
-                element=DatePickerElement(action_id="value", initial_date=form.today.isoformat()),
-            ),
-            InputBlock(
-                block_id="time",
-                label="Due time (empty: end of the working day)",
-                optional=True,
-                element=TimePickerElement(action_id="value"),
-            ),
-        ],
-    )
-    return view.to_dict()
-
-
-def parse_day(value: str) -> date:
-    return date.fromisoformat(value)
+    return text, [section(body), context(f"From <@{actor}> · promise #{item.id}")]

@@ -16,30 +16,19 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.slack.blocks import nudges
-from bot.slack.blocks import promises as blocks
+from bot.slack.blocks.render import render, summary
 from bot.slack.client import respond
 from bot.slack.listeners import home
 from bot.slack.listeners.commands import ack_now
-from bot.slack.modals.frame import modal, submitted
+from bot.slack.modals import hand_off as hand_off_form
+from bot.slack.modals import more_time as more_time_form
 from bot.slack.notifier import SlackNotifier
 from bot.usecases.home import HomeRefresher
 from bot.usecases.promises import Promises, escape
-from bot.usecases.results import (
-    AlreadyClosed,
-    Closed,
-    HandedOff,
-    Invocation,
-    Moved,
-    Problem,
-    Result,
-    Snoozed,
-)
+from bot.usecases.results import AlreadyClosed, Invocation, Problem, Result
 from bot.usecases.workplace import Workplace
 
 log = logging.getLogger(__name__)
-
-MORE_TIME_VIEW = "more_time"
-HAND_OFF_VIEW = "hand_off"
 
 
 def who_clicked(body: dict[str, Any]) -> Invocation:
@@ -68,28 +57,21 @@ def show_outcome(
 ) -> None:
     """Replace the answered item's buttons with what was done; stale clicks answer privately."""
     if isinstance(result, Problem | AlreadyClosed):
-        respond(body.get("response_url"), blocks.render(result))
+        respond(body.get("response_url"), render(result))
         return
-    line = _summary(result)
+    line = summary(result)
     if not place["channel"] or not place["ts"]:
         respond(body.get("response_url"), {"text": line})
         return
     try:
         notifier.update(
-            place["channel"], place["ts"], answered(body.get("message") or {}, place["block"], line)
+            place["channel"],
+            place["ts"],
+            nudges.answered(body.get("message") or {}, place["block"], line),
         )
     except Exception:
         log.exception("could not update the nudge in place")
         respond(body.get("response_url"), {"text": line})
-
-
-def answered(message: dict[str, Any], block_id: str, line: str) -> dict[str, Any]:
-    """The nudge with the answered item's buttons replaced by what was done."""
-    kept = [
-        blocks._context(line) if b.get("block_id") == block_id else b
-        for b in message.get("blocks", [])
-    ]
-    return {"text": message.get("text") or line, "blocks": kept}
 
 
 def answer_click(
@@ -97,26 +79,13 @@ def answer_click(
 ) -> None:
     """Show what a click did where it was clicked: on the Home tab, or on the nudge."""
     if home.from_home(body):
-        home.show_on_home(refresher, who_clicked(body), _summary(result))
+        home.show_on_home(refresher, who_clicked(body), summary(result))
         return
     show_outcome(notifier, body, where(body), result)
 
 
-def _summary(result: Result) -> str:
-    match result:
-        case Closed(item=item, outcome=outcome):
-            return f":white_check_mark: #{item.id} done — {outcome.describe()}. Thank you!"
-        case Moved(item=item, tz=tz, in_advance=in_advance):
-            how = "renegotiated in advance" if in_advance else "moved after the deadline"
-            return f":calendar: #{item.id} now due {blocks.when(item.due_at, tz)} ({how})."
-        case Snoozed(item=item, until=until, tz=tz):
-            return f":zzz: #{item.id} snoozed until {blocks.when(until, tz)}."
-        case HandedOff(item=item):
-            return f":handshake: #{item.id} handed off to <@{item.owner_id}>."
-    return blocks.render(result)["text"]
-
-
-def _item_id(body: dict[str, Any]) -> int:
+def clicked_item(body: dict[str, Any]) -> int:
+    """The item a button or menu is about: its value is the ID, a menu's `ID:choice`."""
     action = body["actions"][0]
     value = action.get("value") or action.get("selected_option", {}).get("value", "")
     return int(str(value).split(":")[0])
@@ -126,7 +95,9 @@ def on_done(
     promises: Promises, refresher: HomeRefresher, notifier: SlackNotifier
 ) -> Callable[..., None]:
     def done(body: dict[str, Any]) -> None:
-        answer_click(refresher, notifier, body, promises.close(who_clicked(body), _item_id(body)))
+        answer_click(
+            refresher, notifier, body, promises.close(who_clicked(body), clicked_item(body))
+        )
 
     return done
 
@@ -137,7 +108,10 @@ def on_snooze(
     def snooze(body: dict[str, Any]) -> None:
         choice = body["actions"][0]["selected_option"]["value"].split(":", 1)[1]
         answer_click(
-            refresher, notifier, body, promises.snooze(who_clicked(body), _item_id(body), choice)
+            refresher,
+            notifier,
+            body,
+            promises.snooze(who_clicked(body), clicked_item(body), choice),
         )
 
     return snooze
@@ -145,7 +119,7 @@ def on_snooze(
 
 def on_follow_up(done: bool, notifier: SlackNotifier) -> Callable[..., None]:
     def follow_up(body: dict[str, Any]) -> None:
-        item_id = _item_id(body)
+        item_id = clicked_item(body)
         line = (
             f":white_check_mark: Followed up on #{item_id}. Nice work closing the loop."
             if done
@@ -153,7 +127,9 @@ def on_follow_up(done: bool, notifier: SlackNotifier) -> Callable[..., None]:
         )
         place = where(body)
         notifier.update(
-            place["channel"], place["ts"], answered(body.get("message") or {}, place["block"], line)
+            place["channel"],
+            place["ts"],
+            nudges.answered(body.get("message") or {}, place["block"], line),
         )
 
     return follow_up
@@ -161,118 +137,36 @@ def on_follow_up(done: bool, notifier: SlackNotifier) -> Callable[..., None]:
 
 def open_more_time(promises: Promises) -> Callable[..., None]:
     def more_time(body: dict[str, Any], client: WebClient) -> None:
-        item = promises.item(who_clicked(body).team_id, _item_id(body))
+        item = promises.item(who_clicked(body).team_id, clicked_item(body))
         if item is None:
             return
         meta = form_meta(body, item.id)
         client.views_open(
-            trigger_id=body["trigger_id"], view=more_time_modal(item.id, item.what, meta)
+            trigger_id=body["trigger_id"], view=more_time_form.modal(item.id, item.what, meta)
         )
 
     return more_time
 
 
 def open_hand_off(body: dict[str, Any], client: WebClient) -> None:
-    meta = form_meta(body, _item_id(body))
-    client.views_open(trigger_id=body["trigger_id"], view=hand_off_modal(_item_id(body), meta))
-
-
-def more_time_modal(item_id: int, what: str, meta: str) -> dict[str, Any]:
-    note = (
-        f"Quick update on {what}: we need a little more time to get it right. "
-        "You'll have it by the new time below. Thanks for your patience!"
+    meta = form_meta(body, clicked_item(body))
+    client.views_open(
+        trigger_id=body["trigger_id"], view=hand_off_form.modal(clicked_item(body), meta)
     )
-    return modal(
-        MORE_TIME_VIEW,
-        f"More time for #{item_id}",
-        "Move and tell",
-        meta,
-        [
-            {
-                "type": "input",
-                "block_id": "when",
-                "optional": True,
-                "label": {"type": "plain_text", "text": "New deadline"},
-                "hint": {"type": "plain_text", "text": "Type it, or pick a date (and time) below."},
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": "value",
-                    "placeholder": {"type": "plain_text", "text": "tomorrow 10am, fri 3pm, dec 3"},
-                },
-            },
-            {
-                "type": "input",
-                "block_id": "date",
-                "optional": True,
-                "label": {"type": "plain_text", "text": "…or a date"},
-                "element": {"type": "datepicker", "action_id": "value"},
-            },
-            {
-                "type": "input",
-                "block_id": "time",
-                "optional": True,
-                "label": {"type": "plain_text", "text": "…and a time (empty: end of day)"},
-                "element": {"type": "timepicker", "action_id": "value"},
-            },
-            {
-                "type": "input",
-                "block_id": "note",
-                "label": {
-                    "type": "plain_text",
-                    "text": "Note for the client (posted in the channel)",
-                },
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": "value",
-                    "multiline": True,
-                    "max_length": 1000,
-                    "initial_value": note[:1000],
-                },
-            },
-        ],
-    )
-
-
-def hand_off_modal(item_id: int, meta: str) -> dict[str, Any]:
-    return modal(
-        HAND_OFF_VIEW,
-        f"Hand off #{item_id}",
-        "Hand off",
-        meta,
-        [
-            {
-                "type": "input",
-                "block_id": "to",
-                "label": {"type": "plain_text", "text": "Who takes it over?"},
-                "element": {"type": "users_select", "action_id": "value"},
-            }
-        ],
-    )
-
-
-def new_deadline(view: dict[str, Any]) -> str:
-    """The typed deadline, or the pickers' date and time as text the same reader takes."""
-    typed = (submitted(view, "when").get("value") or "").strip()
-    if typed:
-        return typed
-    day = submitted(view, "date").get("selected_date")
-    at = submitted(view, "time").get("selected_time")
-    if not day:
-        return ""
-    return f"{day} {at}" if at else day
 
 
 def check_more_time(promises: Promises) -> Callable[..., None]:
     """Validate the new deadline in the ack, so mistakes show under the field."""
 
     def check(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
-        text = new_deadline(view)
+        text = more_time_form.new_deadline(view)
         if not text:
-            ack(response_action="errors", errors={"when": "Type a new deadline, or pick a date."})
+            error = "Type a new deadline, or pick a date."
+            ack(response_action="errors", errors={more_time_form.WHEN: error})
             return
         problem = promises.check_when(who_clicked(body), text)
         if problem:
-            ack(response_action="errors", errors={"when": problem})
+            ack(response_action="errors", errors={more_time_form.WHEN: problem})
         else:
             ack()
 
@@ -288,8 +182,8 @@ def apply_more_time(
         result = promises.move(
             who,
             int(meta["item"]),
-            new_deadline(view),
-            escape(submitted(view, "note").get("value") or "") or None,
+            more_time_form.new_deadline(view),
+            escape(more_time_form.note(view)) or None,
         )
         answer_form(refresher, notifier, who, meta, result)
 
@@ -311,8 +205,8 @@ def ack_people(
 
 def check_hand_off(workplace: Workplace) -> Callable[..., None]:
     def check(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
-        to = submitted(view, "to").get("selected_user") or ""
-        ack_people(ack, workplace, who_clicked(body).team_id, "to", [to])
+        to = hand_off_form.new_owner(view)
+        ack_people(ack, workplace, who_clicked(body).team_id, hand_off_form.TO, [to])
 
     return check
 
@@ -323,7 +217,7 @@ def apply_hand_off(
     def apply(body: dict[str, Any], view: dict[str, Any]) -> None:
         meta = json.loads(view["private_metadata"])
         who = who_clicked(body)
-        to = submitted(view, "to").get("selected_user") or ""
+        to = hand_off_form.new_owner(view)
         answer_form(refresher, notifier, who, meta, promises.hand_off(who, int(meta["item"]), to))
 
     return apply
@@ -339,18 +233,18 @@ def answer_form(
     """Show what a form did where it was opened from: on the Home tab, or on the nudge
     (updated in place; the person is told privately if that fails)."""
     if meta.get("home"):  # opened from the Home tab: say what was done there
-        home.show_on_home(refresher, who, _summary(result))
+        home.show_on_home(refresher, who, summary(result))
         return
     if isinstance(result, Problem | AlreadyClosed):
-        notifier.client.chat_postMessage(channel=who.user_id, **blocks.render(result))
+        notifier.client.chat_postMessage(channel=who.user_id, **render(result))
         return
-    line = _summary(result)
+    line = summary(result)
     try:
         history = notifier.client.conversations_history(
             channel=meta["channel"], latest=meta["ts"], inclusive=True, limit=1
         )
         message = (history.get("messages") or [{}])[0]
-        notifier.update(meta["channel"], meta["ts"], answered(message, meta["block"], line))
+        notifier.update(meta["channel"], meta["ts"], nudges.answered(message, meta["block"], line))
     except Exception:
         log.exception("could not update the nudge in place")
         notifier.client.chat_postMessage(channel=who.user_id, text=line)
@@ -369,9 +263,9 @@ def register(
     app.action(nudges.HAND_OFF)(ack=ack_now, lazy=[open_hand_off])
     app.action(nudges.FOLLOW_UP_DONE)(ack=ack_now, lazy=[on_follow_up(True, notifier)])
     app.action(nudges.FOLLOW_UP_SKIP)(ack=ack_now, lazy=[on_follow_up(False, notifier)])
-    app.view(MORE_TIME_VIEW)(
+    app.view(more_time_form.CALLBACK)(
         ack=check_more_time(promises), lazy=[apply_more_time(promises, refresher, notifier)]
     )
-    app.view(HAND_OFF_VIEW)(
+    app.view(hand_off_form.CALLBACK)(
         ack=check_hand_off(workplace), lazy=[apply_hand_off(promises, refresher, notifier)]
     )

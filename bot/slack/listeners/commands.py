@@ -10,9 +10,10 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.clock import Clock
-from bot.slack.blocks import promises as blocks
+from bot.slack.blocks.render import render
 from bot.slack.client import respond
-from bot.slack.modals import settings as settings_modal
+from bot.slack.modals import promise as promise_form
+from bot.slack.modals import settings as settings_form
 from bot.usecases.commands import PromiseCommand
 from bot.usecases.results import Invocation, OpenForm, OpenSettings
 
@@ -36,14 +37,14 @@ def run_promise(command: PromiseCommand, clock: Clock) -> Callable[..., None]:
         try:
             result = command.handle(who, body.get("text") or "")
             if isinstance(result, OpenForm):
-                view = blocks.create_modal(result, who.user_id, who.channel_id)
+                view = promise_form.modal(result, who.user_id, who.channel_id)
                 client.views_open(trigger_id=body["trigger_id"], view=view)
                 return
             if isinstance(result, OpenSettings):
-                view = settings_modal.modal(result.current, who.channel_id)
+                view = settings_form.modal(result.current, who.channel_id)
                 client.views_open(trigger_id=body["trigger_id"], view=view)
                 return
-            respond(url, blocks.render(result, clock.now()))
+            respond(url, render(result, clock.now()))
         except Exception:
             log.exception("/promise failed")
             respond(url, SORRY)

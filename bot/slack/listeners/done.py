@@ -17,29 +17,24 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.core.items import ItemView
 from bot.slack.blocks import nudges
-from bot.slack.blocks import promises as blocks
 from bot.slack.listeners.actions import (
-    _item_id,
     ack_people,
     answer_click,
     answer_form,
+    clicked_item,
     form_meta,
     on_done,
     who_clicked,
 )
 from bot.slack.listeners.commands import ack_now
-from bot.slack.modals.frame import modal, submitted
+from bot.slack.modals import who_helped as who_helped_form
 from bot.slack.notifier import SlackNotifier
 from bot.usecases.home import HomeRefresher
 from bot.usecases.promises import Promises
 from bot.usecases.workplace import Workplace
 
 log = logging.getLogger(__name__)
-
-DONE_VIEW = "done_helpers"
-MAX_HELPERS = 20
 
 
 def open_who_helped(
@@ -49,7 +44,7 @@ def open_who_helped(
 
     def done(body: dict[str, Any], client: WebClient) -> None:
         who = who_clicked(body)
-        item_id = _item_id(body)
+        item_id = clicked_item(body)
         refusal = promises.may_change(who, item_id, "close")
         if refusal is not None:  # a stranger or a stale button: say so, open nothing
             answer_click(refresher, notifier, body, refusal)
@@ -60,7 +55,7 @@ def open_who_helped(
             return
         meta = form_meta(body, item.id)
         try:
-            client.views_open(trigger_id=body["trigger_id"], view=who_helped_modal(item, meta))
+            client.views_open(trigger_id=body["trigger_id"], view=who_helped_form.modal(item, meta))
         except SlackApiError as e:  # e.g. the trigger expired under load: close anyway
             log.warning(
                 "could not open the Who helped? form (%s); closing", e.response.get("error")
@@ -70,44 +65,12 @@ def open_who_helped(
     return done
 
 
-def who_helped_modal(item: ItemView, meta: str) -> dict[str, Any]:
-    intro = (
-        f"*#{item.id}* {blocks._describe(item)}\n"
-        f"I'll thank <@{item.owner_id}> in <#{item.channel_id}>. Did anyone help? "
-        "Add them to be thanked by name too, or just press *Close and thank*."
-    )
-    return modal(
-        DONE_VIEW,
-        f"Close #{item.id}",
-        "Close and thank",
-        meta,
-        [
-            blocks._section(intro),
-            {
-                "type": "input",
-                "block_id": "helpers",
-                "optional": True,
-                "label": {"type": "plain_text", "text": "Who helped? (optional)"},
-                "element": {
-                    "type": "multi_users_select",
-                    "action_id": "value",
-                    "placeholder": {"type": "plain_text", "text": "Pick teammates"},
-                    "max_selected_items": MAX_HELPERS,
-                },
-            },
-        ],
-    )
-
-
-def helpers_of(view: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(submitted(view, "helpers").get("selected_users") or []))
-
-
 def check_helpers(workplace: Workplace) -> Callable[..., None]:
     """Refuse bots and deactivated accounts under the field, before anything closes."""
 
     def check(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
-        ack_people(ack, workplace, who_clicked(body).team_id, "helpers", helpers_of(view))
+        helpers = who_helped_form.helpers_of(view)
+        ack_people(ack, workplace, who_clicked(body).team_id, who_helped_form.HELPERS, helpers)
 
     return check
 
@@ -119,7 +82,11 @@ def apply_done(
         meta = json.loads(view["private_metadata"])
         who = who_clicked(body)
         answer_form(
-            refresher, notifier, who, meta, promises.close(who, int(meta["item"]), helpers_of(view))
+            refresher,
+            notifier,
+            who,
+            meta,
+            promises.close(who, int(meta["item"]), who_helped_form.helpers_of(view)),
         )
 
     return apply
@@ -133,6 +100,6 @@ def register(
     notifier: SlackNotifier,
 ) -> None:
     app.action(nudges.DONE)(ack=ack_now, lazy=[open_who_helped(promises, refresher, notifier)])
-    app.view(DONE_VIEW)(
+    app.view(who_helped_form.CALLBACK)(
         ack=check_helpers(workplace), lazy=[apply_done(promises, refresher, notifier)]
     )

@@ -9,13 +9,12 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.slack.blocks import promises as blocks
+from bot.slack.blocks.render import render
 from bot.slack.listeners.commands import ack_now
 from bot.slack.modals import frame as modals
+from bot.slack.modals import track as track_form
 from bot.usecases.clients import ChannelMessage, Clients
 from bot.usecases.results import Invocation, Problem
-
-TRACK_VIEW = "track_message"
 
 
 def open_track_form(clients: Clients) -> Callable[..., None]:
@@ -31,37 +30,11 @@ def open_track_form(clients: Clients) -> Callable[..., None]:
             "user": message.get("user"),
             "text": (message.get("text") or "")[:1500],
         }
-        client.views_open(trigger_id=body["trigger_id"], view=track_modal(owner, json.dumps(meta)))
+        client.views_open(
+            trigger_id=body["trigger_id"], view=track_form.modal(owner, json.dumps(meta))
+        )
 
     return open_form
-
-
-def track_modal(owner: str, meta: str) -> dict[str, Any]:
-    return modals.modal(
-        TRACK_VIEW,
-        "Track client message",
-        "Track",
-        meta,
-        [
-            {
-                "type": "input",
-                "block_id": "owner",
-                "label": {"type": "plain_text", "text": "Who replies?"},
-                "element": {"type": "users_select", "action_id": "value", "initial_user": owner},
-            },
-            {
-                "type": "input",
-                "block_id": "when",
-                "optional": True,
-                "label": {"type": "plain_text", "text": "Reply by (empty: end of the working day)"},
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": "value",
-                    "placeholder": {"type": "plain_text", "text": "tomorrow noon, 4pm, fri"},
-                },
-            },
-        ],
-    )
 
 
 def track_submitted(clients: Clients) -> Callable[..., None]:
@@ -79,14 +52,13 @@ def track_submitted(clients: Clients) -> Callable[..., None]:
             meta.get("text") or "",
             thread_ts=meta.get("thread_ts"),
         )
-        owner = modals.submitted(view, "owner").get("selected_user") or ""
-        when = (modals.submitted(view, "when").get("value") or "").strip() or None
+        owner, when = track_form.read(view)
         result = clients.track(who, message, owner, when)
         if isinstance(result, Problem):
-            field = "owner" if "owner" in result.example.lower() else "when"
+            field = track_form.OWNER if "owner" in result.example.lower() else track_form.WHEN
             ack(response_action="errors", errors={field: result.message})
             return
-        context["tracked"] = blocks.render(result)
+        context["tracked"] = render(result)
         ack()
 
     return submitted
@@ -102,4 +74,4 @@ def confirm_tracked(
 
 def register(app: App, clients: Clients) -> None:
     app.shortcut("track_client_message")(ack=ack_now, lazy=[open_track_form(clients)])
-    app.view(TRACK_VIEW)(ack=track_submitted(clients), lazy=[confirm_tracked])
+    app.view(track_form.CALLBACK)(ack=track_submitted(clients), lazy=[confirm_tracked])

@@ -3,37 +3,22 @@ then confirm to the person after the ack."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
-from datetime import date, time
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.slack.blocks import promises as blocks
+from bot.slack.blocks.render import render
 from bot.slack.modals import frame as modals
-from bot.slack.modals import settings as settings_modal
-from bot.slack.modals.frame import submitted
+from bot.slack.modals import promise as promise_form
+from bot.slack.modals import settings as settings_form
 from bot.usecases.promises import Promises
-from bot.usecases.results import FormErrors, FormInput, Invocation, Problem, SettingsSaved
+from bot.usecases.results import FormErrors, Invocation, Problem, SettingsSaved
 from bot.usecases.settings import Settings
 
 log = logging.getLogger(__name__)
-
-
-def read_form(view: dict[str, Any]) -> FormInput:
-    picked_time = submitted(view, "time").get("selected_time")
-    meta = json.loads(view.get("private_metadata") or "{}")
-    return FormInput(
-        owner_id=submitted(view, "owner").get("selected_user") or "",
-        what=submitted(view, "what").get("value") or "",
-        client=submitted(view, "client").get("value"),
-        day=date.fromisoformat(submitted(view, "date")["selected_date"]),
-        at=time.fromisoformat(picked_time) if picked_time else None,
-        channel_id=meta.get("channel"),
-    )
 
 
 def _who(body: dict[str, Any], channel: str | None) -> Invocation:
@@ -46,12 +31,12 @@ def create_submitted(promises: Promises) -> Callable[..., None]:
     def on_submit(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
     ) -> None:
-        form = read_form(view)
+        form = promise_form.read(view)
         result = promises.create_from_form(_who(body, form.channel_id), form)
         if isinstance(result, FormErrors):
             ack(response_action="errors", errors=result.errors)
             return
-        context["created"] = blocks.render(result)
+        context["created"] = render(result)
         ack()
 
     return on_submit
@@ -72,9 +57,9 @@ def settings_submitted(settings: Settings) -> Callable[..., None]:
         ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
     ) -> None:
         who = _who(body, None)
-        result = settings.save(who, settings_modal.read(view))
+        result = settings.save(who, settings_form.read(view))
         if isinstance(result, FormErrors):
-            ack(response_action="errors", errors=settings_modal.errors_by_block(result.errors))
+            ack(response_action="errors", errors=settings_form.errors_by_block(result.errors))
             return
         if isinstance(result, Problem):
             ack(response_action="errors", errors={"lead": result.message})
@@ -96,14 +81,14 @@ def settings_applied(settings: Settings) -> Callable[..., None]:
             return
         team = _who(body, None).team_id
         replanned = settings.replan_workspace(team) if saved.changes else 0
-        message = settings_modal.saved_message(saved.changes, replanned)
+        message = settings_form.saved_message(saved.changes, replanned)
         modals.tell(client, body, view, message)
 
     return apply
 
 
 def register(app: App, promises: Promises, settings: Settings) -> None:
-    app.view(blocks.CREATE_CALLBACK)(ack=create_submitted(promises), lazy=[confirm_created])
-    app.view(settings_modal.CALLBACK)(
+    app.view(promise_form.CALLBACK)(ack=create_submitted(promises), lazy=[confirm_created])
+    app.view(settings_form.CALLBACK)(
         ack=settings_submitted(settings), lazy=[settings_applied(settings)]
     )

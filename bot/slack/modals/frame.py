@@ -1,6 +1,7 @@
-"""Modals as plain dicts: the frame every button's form shares, reading back what a
-submitted form holds (each input's element has the action ID `value`), and telling the
-person who submitted it what happened."""
+"""Modals as plain dicts, like every block (bot/slack/blocks/common.py says why): the frame
+every form shares, its input fields, reading back what a submitted form holds (each
+input's element has the action ID `value`), and telling the person who submitted it
+what happened."""
 
 from __future__ import annotations
 
@@ -21,12 +22,38 @@ def modal(
     return {
         "type": "modal",
         "callback_id": callback_id,
-        "title": {"type": "plain_text", "text": title[:24]},
-        "submit": {"type": "plain_text", "text": submit},
-        "close": {"type": "plain_text", "text": "Cancel"},
+        "title": plain(title[:24]),
+        "submit": plain(submit),
+        "close": plain("Cancel"),
         "private_metadata": meta,
         "blocks": blocks,
     }
+
+
+def plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text}
+
+
+def field(
+    block_id: str,
+    label: str,
+    element: dict[str, Any],
+    *,
+    optional: bool = False,
+    hint: str | None = None,
+) -> dict[str, Any]:
+    """An input block; `element` needs the action ID `value` for `submitted` to find it."""
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": element,
+    }
+    if optional:
+        block["optional"] = True
+    if hint:
+        block["hint"] = plain(hint)
+    return block
 
 
 def submitted(view: dict[str, Any], block: str) -> dict[str, Any]:

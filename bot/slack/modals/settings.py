@@ -8,22 +8,11 @@ import json
 from functools import partial
 from typing import Any
 
-from slack_sdk.models.blocks import (
-    ContextBlock,
-    ConversationSelectElement,
-    InputBlock,
-    MarkdownTextObject,
-    Option,
-    PlainTextInputElement,
-    TimePickerElement,
-    UserSelectElement,
-)
-from slack_sdk.models.blocks.block_elements import CheckboxesElement
-from slack_sdk.models.views import View
-
 from bot.config import FIELDS, Defaults
 from bot.core.durations import format_duration, spell_duration
-from bot.slack.modals.frame import submitted
+from bot.slack.blocks.common import context
+from bot.slack.modals import frame
+from bot.slack.modals.frame import field, plain, submitted
 from bot.usecases.workplace import Change
 
 CALLBACK = "workspace_settings"
@@ -33,27 +22,24 @@ ON = "on"
 
 def modal(current: Defaults, channel_id: str | None) -> dict[str, Any]:
     """Every setting of the issue's list, filled with what is in force now."""
-    days = [Option(value=d, text=d.capitalize()) for d in DAYS]
-    digest_flag = Option(value=ON, text="Also post each client channel's digest in it")
+    days = [_option(d, d.capitalize()) for d in DAYS]
+    digest_flag = _option(ON, "Also post each client channel's digest in it")
     blocks = [
-        ContextBlock(
-            elements=[
-                MarkdownTextObject(
-                    text="These settings apply to this whole workspace and win over the "
-                    "defaults the bot was started with. Open items are re-planned when you save."
-                )
-            ]
+        context(
+            "These settings apply to this whole workspace and win over the "
+            "defaults the bot was started with. Open items are re-planned when you save."
         ),
         _time_input("day_start", "Working day starts", current),
         _time_input("end_of_day", "End of day", current),
-        _input(
+        field(
             "workdays",
             "Working days",
-            CheckboxesElement(
-                action_id="value",
-                options=days,
-                initial_options=[days[i] for i in sorted(current.workdays)],
-            ),
+            {
+                "type": "checkboxes",
+                "action_id": "value",
+                "options": days,
+                "initial_options": [days[i] for i in sorted(current.workdays)],
+            },
         ),
         _text_input(
             "holidays",
@@ -77,20 +63,25 @@ def modal(current: Defaults, channel_id: str | None) -> dict[str, Any]:
             spell_duration(current.escalate_after),
             "2h",
         ),
-        _input(
+        field(
             "lead",
             "Lead (hears about escalations, sees the team)",
-            UserSelectElement(action_id="value", **_initial("initial_user", current.lead)),
+            {
+                "type": "users_select",
+                "action_id": "value",
+                **_initial("initial_user", current.lead),
+            },
             optional=True,
         ),
-        _input(
+        field(
             "digest_channel",
             "Digest channel (empty: no digest)",
-            ConversationSelectElement(
-                action_id="value",
-                filter={"include": ["public", "private"], "exclude_bot_users": True},
+            {
+                "type": "conversations_select",
+                "action_id": "value",
+                "filter": {"include": ["public", "private"], "exclude_bot_users": True},
                 **_initial("initial_conversation", current.digest_channel),
-            ),
+            },
             optional=True,
         ),
         _text_input(
@@ -107,27 +98,20 @@ def modal(current: Defaults, channel_id: str | None) -> dict[str, Any]:
             "0 17 * * fri",
             optional=True,
         ),
-        _input(
+        field(
             "digest_client_channels",
             "Client channels",
-            CheckboxesElement(
-                action_id="value",
-                options=[digest_flag],
+            {
+                "type": "checkboxes",
+                "action_id": "value",
+                "options": [digest_flag],
                 **({"initial_options": [digest_flag]} if current.digest_client_channels else {}),
-            ),
+            },
             optional=True,
         ),
     ]
-    view = View(
-        type="modal",
-        callback_id=CALLBACK,
-        title="Workspace settings",
-        submit="Save",
-        close="Cancel",
-        private_metadata=json.dumps({"channel": channel_id}),
-        blocks=blocks,
-    )
-    return view.to_dict()
+    meta = json.dumps({"channel": channel_id})
+    return frame.modal(CALLBACK, "Workspace settings", "Save", meta, blocks)
 
 
 def read(view: dict[str, Any]) -> dict[str, str]:
@@ -192,18 +176,18 @@ def saved_message(changes: list[Change], replanned: int) -> dict[str, Any]:
     return {"text": text}
 
 
-def _show(field: str, value: object) -> str:
+def _show(name: str, value: object) -> str:
     if value is None:
         return {
             "reply_within": "end of day",
             "digest_cron": "end of day on working days",
             "digest_weekly_cron": "Friday at end of day",
-        }.get(field, "none")
-    if field == "workdays" and isinstance(value, frozenset):
+        }.get(name, "none")
+    if name == "workdays" and isinstance(value, frozenset):
         return ", ".join(DAYS[d].capitalize() for d in sorted(value))
-    if field in ("lead",):
+    if name in ("lead",):
         return f"<@{value}>"
-    if field == "digest_channel":
+    if name == "digest_channel":
         return f"<#{value}>"
     if isinstance(value, bool):
         return "on" if value else "off"
@@ -214,27 +198,28 @@ def _show(field: str, value: object) -> str:
     return f"`{value}`"
 
 
-def _input(block: str, label: str, element: Any, *, optional: bool = False) -> InputBlock:
-    return InputBlock(block_id=block, label=label, element=element, optional=optional)
-
-
-def _time_input(field: str, label: str, current: Defaults) -> InputBlock:
+def _time_input(name: str, label: str, current: Defaults) -> dict[str, Any]:
     """A time picker for a setting, set to the time in force."""
-    element = TimePickerElement(action_id="value", initial_time=f"{getattr(current, field):%H:%M}")
-    return _input(field, label, element)
+    initial = f"{getattr(current, name):%H:%M}"
+    return field(name, label, {"type": "timepicker", "action_id": "value", "initial_time": initial})
 
 
 def _text_input(
     block: str, label: str, initial: str, placeholder: str, *, optional: bool = False
-) -> InputBlock:
+) -> dict[str, Any]:
     """A one-line text field, filled in with `initial` unless it is empty."""
-    element = PlainTextInputElement(
-        action_id="value",
-        max_length=100,
-        placeholder=placeholder,
+    element = {
+        "type": "plain_text_input",
+        "action_id": "value",
+        "max_length": 100,
+        "placeholder": plain(placeholder),
         **_initial("initial_value", initial),
-    )
-    return _input(block, label, element, optional=optional)
+    }
+    return field(block, label, element, optional=optional)
+
+
+def _option(value: str, text: str) -> dict[str, Any]:
+    return {"text": plain(text), "value": value}
 
 
 def _initial(key: str, value: str | None) -> dict[str, str]:
