@@ -3,7 +3,6 @@ person's other due nudges, renewing, marking many DMs sent at once, loading many
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -11,7 +10,6 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.exc import InvalidRequestError
 
-from bot.store.db import make_engine, migrate
 from bot.store.models import Nudge
 from bot.store.outbox import Delivered, Want
 from bot.store.repo import NewItem, Repo
@@ -19,14 +17,6 @@ from bot.store.repo import NewItem, Repo
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 LEASE = NOW + timedelta(minutes=5)
 SOON = NOW + timedelta(minutes=5)  # the coalescing window
-
-
-@pytest.fixture
-def repo(database_url: str) -> Iterator[Repo]:
-    engine = make_engine(database_url)
-    migrate(engine)
-    yield Repo(engine)
-    engine.dispose()
 
 
 def _item(repo: Repo, owner: str = "U1", team: str = "T1") -> int:
