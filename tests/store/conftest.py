@@ -12,8 +12,9 @@ from bot.store.repo import Repo
 
 @pytest.fixture
 def repo(database_url: str) -> Iterator[Repo]:
-    """Migrated (a no-op on PostgreSQL, whose template is), and disposed after the test so
-    its pool lets go of the database before it is dropped."""
+    """On a database copied from a migrated template (migrating again is a cheap no-op that
+    keeps this right for any URL), disposed after the test so its pool lets go of the
+    database before PostgreSQL drops it."""
     engine = make_engine(database_url)
     migrate(engine)
     yield Repo(engine)

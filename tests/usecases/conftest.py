@@ -1,21 +1,15 @@
-"""The use-case tests' world: stub ports, a frozen clock, a real Repo on SQLite.
-
-Each test gets a copy of one SQLite database migrated once per session (a file copy takes
-a few milliseconds; migrating takes over a hundred), like the PostgreSQL template in
-tests/conftest.py.
-"""
+"""The use-case tests' world: stub ports, a frozen clock, a real Repo on SQLite (a copy
+of the session's migrated template, see tests/conftest.py)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from bot.clock import FrozenClock
 from bot.config import Defaults
-from bot.store.db import make_engine, migrate
+from bot.store.db import make_engine
 from bot.store.repo import Repo
 from tests.usecases.data import (
     ADMIN,
@@ -34,20 +28,9 @@ from tests.usecases.data import (
 from tests.usecases.stubs import StubDirectory, Transcript, World, build_world
 
 
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "migrated.db"
-    engine = make_engine(f"sqlite:///{path}")
-    migrate(engine)
-    engine.dispose()  # the last connection checkpoints the WAL into the file
-    return path
-
-
 @pytest.fixture
-def repo(sqlite_template: Path, tmp_path: Path) -> Iterator[Repo]:
-    path = tmp_path / "promise-bot.db"
-    shutil.copyfile(sqlite_template, path)
-    engine = make_engine(f"sqlite:///{path}")
+def repo(migrated_sqlite_url: str) -> Iterator[Repo]:
+    engine = make_engine(migrated_sqlite_url)
     yield Repo(engine)
     engine.dispose()
 
