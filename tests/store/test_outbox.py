@@ -24,10 +24,17 @@ def _item(repo: Repo, owner: str = "U1", team: str = "T1") -> int:
     return repo.create_item(new, NOW).id
 
 
+def _queue(
+    repo: Repo, item_id: int, user: str, key: str, at: datetime, kind: str = "before"
+) -> None:
+    assert repo.outbox.ensure("T1", Want(user, kind, key, at), NOW, item_id)
+
+
 def _nudge(
     repo: Repo, item_id: int, user: str, key: str, at: datetime, kind: str = "before"
 ) -> int:
-    assert repo.outbox.ensure("T1", Want(user, kind, key, at), NOW, item_id)
+    """Queue one and return its ID (reads all the item's rows: not for seeding hundreds)."""
+    _queue(repo, item_id, user, key, at, kind)
     [n] = [n for n in repo.outbox.for_item("T1", item_id) if n.key == key]
     return n.id
 
@@ -51,7 +58,7 @@ def test_a_batch_brings_each_persons_nudges_due_soon_but_nobody_elses(repo: Repo
 def test_a_batch_respects_its_limit_and_leaves_leased_rows_alone(repo: Repo) -> None:
     item = _item(repo)
     for k in range(30):
-        _nudge(repo, item, f"U{k}", f"k{k}", NOW - timedelta(minutes=1))
+        _queue(repo, item, f"U{k}", f"k{k}", NOW - timedelta(minutes=1))
     first = repo.outbox.claim_batch(NOW, SOON, LEASE, "a", limit=10)
     second = repo.outbox.claim_batch(NOW, SOON, LEASE, "b", limit=100)
     assert len(first) == 10 and len(second) == 20
@@ -65,7 +72,7 @@ def test_a_batch_respects_its_limit_and_leaves_leased_rows_alone(repo: Repo) -> 
 def test_concurrent_batches_never_claim_the_same_row(repo: Repo) -> None:
     item = _item(repo)
     for k in range(200):
-        _nudge(repo, item, f"U{k % 40}", f"k{k}", NOW - timedelta(seconds=k))
+        _queue(repo, item, f"U{k % 40}", f"k{k}", NOW - timedelta(seconds=k))
     with ThreadPoolExecutor(4) as pool:
         batches = list(
             pool.map(
@@ -82,7 +89,7 @@ def test_concurrent_batches_never_claim_the_same_row(repo: Repo) -> None:
 def test_renewing_keeps_only_the_rows_still_held(repo: Repo) -> None:
     item = _item(repo)
     for k in range(600):  # more than one IN list's worth
-        _nudge(repo, item, "U1", f"k{k}", NOW - timedelta(minutes=1))
+        _queue(repo, item, "U1", f"k{k}", NOW - timedelta(minutes=1))
     claimed = repo.outbox.claim_batch(NOW, SOON, LEASE, "a", limit=1000)
     assert len(claimed) == 600
     lost, done = claimed[0].id, claimed[1].id
