@@ -6,7 +6,7 @@ sender settles only that person's nudges."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,7 +19,6 @@ import bot.usecases.dispatch
 from bot.clock import FrozenClock
 from bot.core.items import NewItem
 from bot.core.plan import Kind
-from bot.store.db import make_engine, migrate
 from bot.store.models import Nudge
 from bot.store.outbox import Want
 from bot.store.repo import Repo
@@ -60,14 +59,6 @@ class Recorder:
 
     def find_sent(self, team_id: str, user_id: str, nudge_id: int, oldest: datetime) -> Any:
         return None
-
-
-@pytest.fixture
-def repo(database_url: str) -> Iterator[Repo]:
-    engine = make_engine(database_url)
-    migrate(engine)
-    yield Repo(engine)
-    engine.dispose()
 
 
 def seed(repo: Repo, users: list[str], per_user: int = 1) -> dict[str, list[int]]:

@@ -5,24 +5,15 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import func, inspect, select, text
 
 from bot.core.items import NewItem
-from bot.store.db import make_engine, migrate
+from bot.store.db import migrate
 from bot.store.models import ClientChannel, Item, ItemEvent, Nudge, SeenEvent
 from bot.store.outbox import Want
 from bot.store.repo import Repo
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def repo(database_url: str) -> Repo:
-    engine = make_engine(database_url)
-    migrate(engine)
-    yield Repo(engine)
-    engine.dispose()
 
 
 def _new(team: str = "T1", owner: str = "U1", **kw) -> NewItem:  # type: ignore[no-untyped-def]

@@ -3,7 +3,6 @@ person's other due nudges, renewing, marking many DMs sent at once, loading many
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
@@ -11,7 +10,6 @@ import pytest
 from sqlalchemy import update
 
 from bot.core.items import NewItem, NotLoaded
-from bot.store.db import make_engine, migrate
 from bot.store.models import Nudge
 from bot.store.outbox import Delivered, Want
 from bot.store.repo import Repo
@@ -19,14 +17,6 @@ from bot.store.repo import Repo
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 LEASE = NOW + timedelta(minutes=5)
 SOON = NOW + timedelta(minutes=5)  # the coalescing window
-
-
-@pytest.fixture
-def repo(database_url: str) -> Iterator[Repo]:
-    engine = make_engine(database_url)
-    migrate(engine)
-    yield Repo(engine)
-    engine.dispose()
 
 
 def _item(repo: Repo, owner: str = "U1", team: str = "T1") -> int:
@@ -37,10 +27,17 @@ def _item(repo: Repo, owner: str = "U1", team: str = "T1") -> int:
 EARLY = ("before",)  # the kinds a batch may bring forward (the dispatcher passes its own)
 
 
+def _queue(
+    repo: Repo, item_id: int, user: str, key: str, at: datetime, kind: str = "before"
+) -> None:
+    assert repo.outbox.ensure("T1", Want(user, kind, key, at), NOW, item_id)
+
+
 def _nudge(
     repo: Repo, item_id: int, user: str, key: str, at: datetime, kind: str = "before"
 ) -> int:
-    assert repo.outbox.ensure("T1", Want(user, kind, key, at), NOW, item_id)
+    """Queue one and return its ID (reads all the item's rows: not for seeding hundreds)."""
+    _queue(repo, item_id, user, key, at, kind)
     [n] = [n for n in repo.outbox.for_item("T1", item_id) if n.key == key]
     return n.id
 
@@ -75,7 +72,7 @@ def test_a_batch_brings_each_persons_nudges_due_soon_but_nobody_elses(repo: Repo
 def test_a_batch_respects_its_limit_and_leaves_leased_rows_alone(repo: Repo) -> None:
     item = _item(repo)
     for k in range(30):
-        _nudge(repo, item, f"U{k}", f"k{k}", NOW - timedelta(minutes=1))
+        _queue(repo, item, f"U{k}", f"k{k}", NOW - timedelta(minutes=1))
     first = repo.outbox.claim_batch(NOW, SOON, LEASE, "a", limit=10, early=EARLY)
     second = repo.outbox.claim_batch(NOW, SOON, LEASE, "b", limit=100, early=EARLY)
     assert len(first) == 10 and len(second) == 20
@@ -91,7 +88,7 @@ def test_a_batch_respects_its_limit_and_leaves_leased_rows_alone(repo: Repo) -> 
 def test_concurrent_batches_never_claim_the_same_row(repo: Repo) -> None:
     item = _item(repo)
     for k in range(200):
-        _nudge(repo, item, f"U{k % 40}", f"k{k}", NOW - timedelta(seconds=k))
+        _queue(repo, item, f"U{k % 40}", f"k{k}", NOW - timedelta(seconds=k))
     with ThreadPoolExecutor(4) as pool:
         batches = list(
             pool.map(
@@ -110,7 +107,7 @@ def test_concurrent_batches_never_claim_the_same_row(repo: Repo) -> None:
 def test_renewing_keeps_only_the_rows_still_held(repo: Repo) -> None:
     item = _item(repo)
     for k in range(600):  # more than one IN list's worth
-        _nudge(repo, item, "U1", f"k{k}", NOW - timedelta(minutes=1))
+        _queue(repo, item, "U1", f"k{k}", NOW - timedelta(minutes=1))
     claimed = repo.outbox.claim_batch(NOW, SOON, LEASE, "a", limit=1000, early=EARLY)
     assert len(claimed) == 600
     lost, done = claimed[0].id, claimed[1].id
