@@ -178,6 +178,30 @@ class Channels:
             )
         return ClientWrote("recorded", item, decided.waiting)
 
+    def client_acknowledged(
+        self,
+        team_id: str,
+        channel_id: str,
+        ts: str,
+        event_id: str | None,
+        at: datetime,
+        now: datetime,
+    ) -> bool:
+        """A client's message that needs no reply (thanks, an acknowledgement): seen, not owed.
+        Its event and (channel, ts) are marked seen and the channel's last client message moves
+        on (the client is not quiet); no item. False when it was seen before (a retry)."""
+        key = {"team": team_id, "channel": channel_id}
+        try:
+            with self.engine.begin() as conn:
+                if event_id:
+                    conn.execute(_SEEN, {"team_id": team_id, "event_id": event_id, "seen_at": now})
+                message = f"msg:{channel_id}:{ts}"
+                conn.execute(_SEEN, {"team_id": team_id, "event_id": message, "seen_at": now})
+                conn.execute(_HEARD, {**key, "heard_at": at})
+        except IntegrityError:
+            return False
+        return True
+
     @staticmethod
     def _insert(conn: Connection, new: NewItem, plan: Plan, now: datetime) -> ItemView:
         """The message as an item of its own, with the nudges `plan` gives it."""

@@ -19,6 +19,7 @@ from bot.core.clients import ClientChannelView
 from bot.core.items import NewItem
 from bot.core.nudges import Nudge
 from bot.core.plan import Kind, quiet_at
+from bot.core.replies import needs_reply
 from bot.core.sla import reply_due
 from bot.core.when import WhenError, parse_when
 from bot.store.outbox import Want
@@ -310,11 +311,28 @@ class Clients:
             return False
         return bool(person and person.external)
 
+    def _needs_reply(self, m: ChannelMessage, owner: str) -> bool:
+        """Whether the client's message asks for something; the owner's name may go with the
+        thanks ("Thanks Maria!"). A file always needs at least an acknowledgement."""
+        person = self.workplace.person(m.team_id, owner)
+        names = person.name.split() if person is not None and person.name else ()
+        files = 1 if m.subtype == "file_share" else 0
+        return needs_reply(m.text, attachments=files, names=names)
+
     def _client_wrote(self, m: ChannelMessage, channel: ClientChannelView) -> str:
         """Record a client's message (or fold it into the item it continues) and its nudges in
         one transaction; then resume what was waiting on them and re-plan the quiet nudge."""
         at = _when(m.ts)
         owner = channel.owner_id
+        if not self._needs_reply(m, owner):
+            # Thanks and acknowledgements are seen, not owed: no item, no nudges, and
+            # nothing they would fold into grows (bot/core/replies.py; a doubt is owed).
+            if not self.repo.channels.client_acknowledged(
+                m.team_id, m.channel_id, m.ts, m.event_id, at, self.clock.now()
+            ):
+                return "duplicate"
+            self._heard_from_client(m.team_id, m.channel_id, at)
+            return "acknowledged"
         cal = self.workplace.calendar_for(m.team_id, owner)
         d = self.workplace.settings(m.team_id)
         item = NewItem.client_message(
