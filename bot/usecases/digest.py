@@ -245,6 +245,12 @@ class Digests:
         line, tz = self.schedule(team, n.kind)
         if not is_fire_time(line, tz, n.due_at):
             return "the digest schedule changed"
+        if n.kind == Kind.DIGEST and not self.workplace.settings(team).digest_cron:
+            # The default daily digest keeps the working calendar: none on a holiday (the
+            # next working day's covers it); a schedule of one's own is taken as given.
+            cal = self.workplace.calendar_in(team, tz)
+            if not cal.is_working_day(cal.today(n.due_at)):
+                return "not a working day (a holiday): the next digest covers it"
         latest = previous_fire(line, tz, now, now - n.due_at + timedelta(seconds=1))
         if latest is not None and latest > n.due_at:
             # Down over several fire times: send only the latest, covering them all.

@@ -90,7 +90,7 @@ class Promises:
                 team_id=who.team_id,
                 kind=ItemKind.PROMISE,
                 what=escape(what),
-                client=escape(client) if client else None,
+                client=escape(client) if client else self._client_of(who, form.channel_id),
                 owner_id=form.owner_id,
                 creator_id=who.user_id,
                 channel_id=form.channel_id,
@@ -122,6 +122,7 @@ class Promises:
                 team_id=who.team_id,
                 kind=ItemKind.PROMISE,
                 what=c.what,
+                client=self._client_of(who),
                 owner_id=owner,
                 creator_id=who.user_id,
                 channel_id=who.channel_id,
@@ -323,6 +324,15 @@ class Promises:
         except NotifyError as e:
             return HandedOff(handed, item.owner_id, told=False, tell_error=e.reason)
         return HandedOff(handed, item.owner_id, told=True)
+
+    def _client_of(self, who: Invocation, channel_id: str | None = None) -> str | None:
+        """A promise made in a watched client channel is that client's (thank-you, digest,
+        stats), unless it names its own."""
+        channel = channel_id or who.channel_id
+        if not channel:
+            return None
+        watched = self.repo.channels.watched(who.team_id, channel)
+        return watched.name if watched else None
 
     def item(self, team_id: str, item_id: int) -> ItemView | None:
         """The item as stored (for a form that shows it), or None."""

@@ -118,14 +118,18 @@ class Workplace:
 
     def calendar_for(self, team_id: str, user_id: str) -> WorkCalendar:
         """The person's working calendar: their Slack time zone, the workspace's days and hours."""
-        d = self.settings(team_id)
-        tz = d.timezone
+        tz = self.settings(team_id).timezone
         try:
             person = self.directory.person(team_id, user_id)
             if person is not None and person.tz:
                 tz = person.tz
         except DirectoryUnavailable:
             log.warning("users.info unavailable; using the fallback time zone %s", tz)
+        return self.calendar_in(team_id, tz)
+
+    def calendar_in(self, team_id: str, tz: str) -> WorkCalendar:
+        """The workspace's working days, hours and holidays, in time zone `tz`."""
+        d = self.settings(team_id)
         return WorkCalendar(
             tz=ZoneInfo(tz),
             workdays=d.workdays,

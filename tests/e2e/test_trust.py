@@ -1,0 +1,62 @@
+"""Nudges and posts that stay true: a promise made in a client channel belongs to that
+client, and the default daily digest keeps the working calendar. End to end over signed
+HTTP against the fake Slack, with a frozen clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.e2e import test_client_messages
+from tests.e2e.conftest import at
+from tests.e2e.harness import Bot, text_of, tick_at
+from tests.e2e.test_digest import DIGEST_CHANNEL, ENV, digests, promise, rows
+
+watched = test_client_messages.watched  # the fixture: C0CLIENT watched as "Acme"
+
+
+def test_a_promise_made_in_a_client_channel_is_that_clients(watched: Bot) -> None:
+    watched.command("send the deck by 4pm", channel="C0CLIENT")
+    watched.fake.add_channel("C0INTERNAL", "team-internal")
+    watched.command("update the wiki by 4pm", channel="C0INTERNAL")
+    clients = {i.what: i.client for i in watched.items()}
+    assert clients == {"send the deck": "Acme", "update the wiki": None}
+
+
+def test_a_promise_naming_its_client_keeps_that_name_in_a_client_channel(watched: Bot) -> None:
+    watched.command("reply to Globex about the contract", channel="C0CLIENT")
+    [item] = watched.items()
+    assert item.client == "Globex"
+
+
+def digest_bot(make_bot: Callable[..., Bot], **env: str) -> Bot:
+    bot = make_bot(**ENV, **env)
+    bot.fake.clock = bot.clock  # messages get timestamps of the frozen time, as history reads them
+    bot.fake.add_channel(DIGEST_CHANNEL, "team-digest")
+    return bot
+
+
+def test_the_default_daily_digest_skips_a_holiday_and_the_next_one_covers_it(
+    make_bot: Callable[..., Bot],
+) -> None:
+    bot = digest_bot(make_bot, PROMISE_HOLIDAYS="ES")  # Tue 8 Dec 2026 is a holiday in Spain
+    promise(bot, "send the plan", owner="U0OWNER", client="Acme", due=at(9, 12), closed=at(7, 18))
+    tick_at(bot, at(7, 16))  # the bot plans Monday's digest
+    assert tick_at(bot, at(7, 17)).sent == 0  # Monday: nothing closed yet
+    result = tick_at(bot, at(8, 17))
+    assert (result.sent, digests(bot.fake)) == (0, [])
+    [holiday] = [n for n in rows(bot, "digest") if n.due_at == at(8, 17)]
+    assert (holiday.status, holiday.last_error) == (
+        "skipped",
+        "not a working day (a holiday): the next digest covers it",
+    )
+    assert tick_at(bot, at(9, 17)).sent == 1
+    [digest] = digests(bot.fake)
+    assert "send the plan" in text_of(digest)
+
+
+def test_a_digest_schedule_of_ones_own_is_kept_on_a_holiday(make_bot: Callable[..., Bot]) -> None:
+    bot = digest_bot(make_bot, PROMISE_HOLIDAYS="ES", PROMISE_DIGEST_CRON="0 17 * * mon-fri")
+    promise(bot, "send the plan", owner="U0OWNER", client="Acme", due=at(9, 12), closed=at(7, 18))
+    tick_at(bot, at(7, 16))  # the bot plans Monday's digest
+    tick_at(bot, at(7, 17))
+    assert tick_at(bot, at(8, 17)).sent == 1
