@@ -1,5 +1,6 @@
 """Nudges and posts that stay true: a promise made in a client channel belongs to that
-client, and the default daily digest keeps the working calendar. End to end over signed
+client, the default daily digest keeps the working calendar, and a miss never goes out
+with an earlier reminder. End to end over signed
 HTTP against the fake Slack, with a frozen clock."""
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from tests.e2e import test_client_messages
 from tests.e2e.conftest import at
 from tests.e2e.harness import Bot, text_of, tick_at
 from tests.e2e.test_digest import DIGEST_CHANNEL, ENV, digests, promise, rows
+from tests.e2e.test_nudges import at as nudge_at
+from tests.e2e.test_nudges import dms
 
 watched = test_client_messages.watched  # the fixture: C0CLIENT watched as "Acme"
 
@@ -60,3 +63,16 @@ def test_a_digest_schedule_of_ones_own_is_kept_on_a_holiday(make_bot: Callable[.
     tick_at(bot, at(7, 16))  # the bot plans Monday's digest
     tick_at(bot, at(7, 17))
     assert tick_at(bot, at(8, 17)).sent == 1
+
+
+def test_a_miss_never_rides_along_with_an_earlier_reminder(bot: Bot) -> None:
+    bot.command("send the deck by 4pm")  # missed at 16:00
+    bot.command("send the figures by 4:58pm")  # reminded at 15:58, two minutes before that
+    tick_at(bot, nudge_at(15))  # the deck's reminder
+    assert tick_at(bot, nudge_at(15, 58)).sent == 1
+    reminder = text_of(dms(bot, "U0OWNER")[-1])
+    assert "send the figures" in reminder and "was due" not in reminder
+    assert tick_at(bot, nudge_at(15, 59)).sent == 0  # still not 16:00
+    assert tick_at(bot, nudge_at(16)).sent == 1
+    missed = text_of(dms(bot, "U0OWNER")[-1])
+    assert "send the deck" in missed and "was due" in missed
