@@ -53,8 +53,34 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum, StrEnum
+from enum import StrEnum
 from functools import lru_cache
+
+from bot.core.reply_words import (
+    ACK_EMOJI,
+    ACK_EMOJI_NAMES,
+    ACK_EMOTICON,
+    ACKS,
+    APPRECIATE_DETERMINERS,
+    DASHES,
+    DETERMINERS,
+    EMOJI_CODE,
+    OBJECT_ADJECTIVES,
+    OBJECT_NOUNS,
+    PUNCTUATION,
+    QUESTION_MARKS,
+    REQUEST_WORDS,
+    SAD_EMOTICON,
+    SKIN_TONE_CODE,
+    SKIN_TONES,
+    SLACK_TOKEN,
+    URL_PATTERN,
+    VARIATION,
+    WILL_ASKS,
+    WORD,
+    Kind,
+    word_key,
+)
 
 MAX_WORDS = 8  # longer than this is owed, whatever the words (measured: benchmarks/replies.py)
 MAX_CHARS = 400  # cheap guard before any parsing
@@ -100,263 +126,6 @@ def needs_reply(text: str | None, *, attachments: int = 0, names: Iterable[str] 
     return classify(text, attachments=attachments, names=names).needs_reply
 
 
-# --- vocabulary -------------------------------------------------------------------------
-
-
-class _Kind(Enum):
-    THANKS = "thanks"  # acknowledges; may be followed by MOD ("so much", "for the update")
-    CORE = "core"  # acknowledges: ok, got it, noted, perfect, 👍 …
-    MOD = "mod"  # only right after thanks (or its other mods): so much, again, for that
-    INTENS = "intens"  # must be followed by CORE/THANKS/INTENS: very, really, that's, looks
-    YES = "yes"  # must be followed by CORE or INTENS: "yep, got it"; a bare "yes" answers
-    APPRECIATE = "appreciate"  # must be followed by an object: "appreciate the quick reply"
-    ME = "me"  # only right after CORE: to me, for us, then, now
-    ADDRESS = "address"  # team, all, everyone, guys; keeps a thanks going
-    NAME = "name"  # a name the caller passed; keeps a thanks going
-    FILLER = "filler"  # greetings, sign-offs, interjections, "and"
-
-
-def _key(word: str) -> str:
-    """How words are compared: lower case, no apostrophes ("that's" = "thats")."""
-    return word.replace("'", "")
-
-
-def _phrases(spec: str) -> list[tuple[str, ...]]:
-    return [
-        words
-        for line in spec.splitlines()
-        for p in line.split("|")
-        if (words := tuple(_key(w) for w in p.split()))
-    ]
-
-
-def _wordset(spec: str) -> frozenset[str]:
-    return frozenset(spec.split())
-
-
-# Positive adjectives, each an acknowledgement alone; the first ones also before
-# news/work/job/stuff/effort ("great news", "excellent work").
-_PRAISE = """
-    great good brilliant excellent fantastic wonderful amazing lovely awesome super superb
-    terrific fabulous fab nice top
-"""
-_POSITIVE = """
-    great perfect awesome lovely brilliant excellent fantastic wonderful amazing super superb
-    splendid marvellous marvelous terrific fabulous fab nice neat sweet good helpful useful
-    beautiful outstanding incredible impressive top ace grand cracking smashing stellar
-    phenomenal magic
-"""
-
-_ACKS = {
-    _Kind.THANKS: """
-        thanks | thank you | thankyou | thank u | thanku | thanq | thx | thnx | thnks | thks
-        thanx | thanxs | tnx | tks | tq | ty | tyty | tysm | tyvm | thnaks | thansk | thakns
-        tahnks | ta | cheers | many thanks | many many thanks | big thanks | huge thanks
-        with thanks | with many thanks | thanks muchly | much thanks | appreciated
-        much appreciated | very much appreciated | greatly appreciated | really appreciated
-        highly appreciated | very appreciated | truly appreciated | all appreciated
-        appreciate it | appreciate that | appreciate this | appreciate you | appreciate them
-        i appreciate it | i appreciate that | i appreciate this | we appreciate it
-        we appreciate that | we appreciate this | i really appreciate it | we really appreciate it
-        i do appreciate it | we do appreciate it | you're welcome | you are welcome
-        my pleasure | pleasure | anytime | merci | merci beaucoup | gracias | muchas gracias
-        danke | danke schön | danke schoen | grazie | grazie mille | much obliged | obliged
-        very kind of you | kind of you | so kind of you
-    """,
-    _Kind.APPRECIATE: """
-        appreciate | i appreciate | we appreciate | i really appreciate | we really appreciate
-        i do appreciate | we do appreciate | i truly appreciate | we truly appreciate
-    """,
-    _Kind.MOD: """
-        so much | so so much | so very much | very much | very much indeed | indeed | a lot
-        lots | loads | heaps | tons | a ton | a bunch | a million | much | muchly | again
-        once again | as always | as ever | kindly | for that | for this | for it | for them
-        for everything | for all | for all of this | for today | for getting back to me
-        for getting back to us | for coming back to me | for coming back to us
-        for letting me know | for letting us know | for sharing | for sharing this
-        for sharing that | for sending | for sending this | for sending that | for sending it
-        for sending them | for sending it over | for sending this over | for sending that over
-        for sending them over | for sending over | for confirming | for clarifying
-        for explaining | for checking | for fixing it | for fixing this | for fixing that
-        for sorting | for sorting it | for sorting this | for sorting that | for sorting it out
-        for sorting that out | for sorting this out | for keeping me posted
-        for keeping us posted | for keeping me updated | for keeping us updated
-        for keeping me in the loop | for keeping us in the loop | for taking care of it
-        for taking care of this | for taking care of that | for jumping on it
-        for jumping on this | for getting it done | for getting this done | for being so quick
-        for chasing that up | for chasing it up | for chasing this up | for going above and beyond
-        for your time today | for the call today | for the meeting today | for the session today
-        for the chat today | for today's call | for today's meeting | for today's session
-        for the call earlier | for the chat earlier | for the call yesterday
-        for the meeting yesterday | for your time yesterday | on this | on that | on it
-        with this | with that | ever so much | so quickly | so fast | quickly | so promptly
-        promptly
-    """,
-    _Kind.CORE: """
-        ok | okay | okey | okie | oki | k | kk | kay | o k | okey dokey | okie dokie
-        okey doke | okidoki | okidokie | alright | alrighty | all right | fine | sure
-        sure thing | for sure | of course | absolutely | definitely | cool | cool beans
-        got it | got that | got them | got it all | got both | got you | got ya | gotcha
-        got the file | got the files | got the invoice | noted | duly noted | well noted
-        received | well received | all received | received it | received them
-        received both | received the file | received the files | received the invoice
-        acknowledged | ack | roger | roger that | copy that | understood | understand
-        i understand | we understand | makes sense | that makes sense | clear | all clear
-        crystal clear | fair enough | will do | no worries | no worries at all | no problem
-        no problem at all | no prob | no probs | np | no rush | no hurry | sounds good
-        sounds great | sounds perfect | sounds fine | sounds like a plan | sgtm | lgtm
-        looks good | works | that works | it works | working | all working | fixed
-        all fixed | sorted | all sorted | resolved | all set | we're all set | we're good
-        we are good | i'm good | all good | all good here | all good on our end
-        all good on our side | happy with that | happy with it | happy with this | love it
-        love this | love that | i love it | we love it | loved it | you too | and you
-        same to you | likewise | you're a star | you are a star | you're the best
-        you are the best | you rock | you're a legend | legend | lifesaver
-        life saver | you're a lifesaver | yay | woohoo | woo hoo | hooray | spot on
-        well done | nicely done | beautifully done | brilliantly done | superbly done
-        nice one | good one | glad to hear | good to hear | great to hear | good to know
-        that helps | this helps | that helps a lot | that answers my question
-        that answers it | that answers everything | looking forward | looking forward to it
-        look forward to it | looking forward to seeing it | looking forward to seeing them
-        looking forward to the next one | looking forward to working with you
-        looking forward to working together | can't wait to see it | can't wait to see them
-        can't wait to see the results | in order | all in order | kind | reassuring
-        useful to know | helpful to know | great to know | nice to know | that clarifies it
-        that clarifies things | that clears it up | that clears things up | i'll pass it on
-        we'll pass it on | will pass it on | we'll take it from here | i'll take it from here
-        great to see progress | good to see progress | great to see it | good to see it
-        nice to see it | all we need | all we needed | exactly what we needed
-        exactly what i needed | just what we needed | just what i needed
-        exactly what we need
-    """,
-    _Kind.INTENS: """
-        very | really | so | super | truly | most | extremely | greatly | highly | incredibly
-        just | much | that's | that is | this is | it's | it is | that sounds | sounds | sound
-        that looks | looks | look | it looks | this looks | everything looks | all looks
-        seems | that seems | that all looks | it all looks | that all sounds | it all sounds
-        all sounds | it all seems | all seems
-    """,
-    _Kind.YES: "yes | yep | yeah | yup | yea",
-    _Kind.ME: """
-        to me | for me | to us | for us | by me | by us | with me | with us | from me
-        from us | from my side | from our side | on my side | on our side | on my end
-        on our end | then | now
-    """,
-    _Kind.ADDRESS: """
-        team | all | everyone | everybody | guys | you guys | you all | y'all | folks | both
-        you both | both of you | mate | man | buddy | pal | dude | sir | madam | ma'am | friend
-    """,
-    _Kind.FILLER: """
-        hi | hey | hello | hiya | heya | dear | good morning | good afternoon | good evening
-        regards | kind regards | best regards | warm regards | warmest regards | many regards
-        best | best wishes | all the best | br | rgds | bye | bye for now | goodbye | take care
-        talk soon | speak soon | chat soon | talk later | speak later | see you | see ya
-        see you then | see you soon | catch you later | have a good one | have a great one
-        have a good day | have a great day | have a nice day | have a lovely day
-        have a good weekend | have a great weekend | have a nice weekend
-        have a lovely weekend | have a good evening | have a great evening
-        enjoy your weekend | enjoy the weekend | enjoy your day | enjoy | happy holidays
-        merry christmas | happy new year | ttyl | oh | ah | ahh | aha | ooh | oh wow
-        wow | phew | haha | hahaha | hehe | lol | and | speak then | talk then
-    """,
-}
-_ACKS[_Kind.CORE] += (
-    " | ".join(_POSITIVE.split())
-    + " | "
-    + " | ".join(f"{a} news | {a} work | {a} job | {a} stuff | {a} effort" for a in _PRAISE.split())
-)
-
-# What "thanks for …" and "appreciate …" may be about: an optional determiner, adjectives,
-# then one of these nouns ("thanks for the very quick reply", "appreciate the update").
-# Never "a"/"an", and "appreciate" never takes "your" or no determiner: "appreciate a
-# quick response" and "appreciate your prompt response" ask for one.
-_DETERMINERS = _phrases("the | your | all the | all your | all of your | this | that")
-_APPRECIATE_DETERMINERS = _phrases("the | all the | all your | all of your | this | that")
-_OBJECT_ADJECTIVES = _wordset(
-    """
-    quick swift prompt speedy fast rapid timely detailed thorough clear great kind helpful
-    useful lovely nice excellent brilliant fantastic amazing wonderful super continued
-    ongoing constant very really so revised updated final new latest amended corrected signed
-    """
-)
-_OBJECT_NOUNS = _phrases(
-    """
-    update | updates | info | information | news | heads up | headsup | reply | replies
-    response | responses | answer | answers | feedback | help | assistance | support
-    effort | efforts | work | hard work | time | patience | explanation | clarification
-    confirmation | summary | recap | notes | reminder | fix | turnaround | call | meeting
-    chat | session | catch up | file | files | invoice | document | documents | report
-    deck | slides | draft | proposal | quote | contract | details | invite | invitation
-    introduction | intro | advice | tips | suggestion | suggestions | input | insight
-    insights | thoughts | care | follow up | action | message | email | note | guidance
-    walkthrough | demo | presentation | service
-    """
-)
-
-# Anywhere in a message, outside a `CARVE_OUTS` phrase or a thanked-for object, any of
-# these makes it owed.
-REQUEST_WORDS = _wordset(
-    """
-    can cannot could would should shall must might may please pls plz plse pleas plis need
-    needs needed needing require required requires want wants wanted send resend forward
-    share provide attach attached attachment attachments upload check confirm advise revert
-    review fix change add remove delete cancel stop hold move reschedule schedule book call
-    phone ring meet meeting discuss tell ask let remind chase chasing follow following expect
-    expecting wait waiting waited what why how when where who whom whose which whats whens
-    hows wheres whos whys whatever whenever wherever whether if unless but however though
-    although except yet still not never nothing nobody none neither nor cant dont doesnt
-    didnt isnt arent wasnt werent wont wouldnt couldnt shouldnt havent hasnt hadnt aint
-    issue issues problem problems error errors broken broke break bug bugs fail fails failed
-    failing failure crash crashed crashing down outage missing wrong incorrect mistake
-    mistakes typo typos corrupt corrupted empty blank slow stuck bounce bounced rejected
-    declined lost unable confused unclear disappointed unacceptable concern concerns
-    complaint worried urgent urgently asap emergency critical priority important
-    immediately deadline overdue late delay delayed eta eod eow cob tonight today todays
-    tomorrow yesterday monday tuesday wednesday thursday friday saturday sunday mon tue tues
-    wed thu thur thurs fri sat week weeks weekly month months monthly noon midday january
-    february march april june july august september october november december jan feb mar
-    apr jun jul aug sep sept oct nov dec help helps any anyone anybody anything anywhere also
-    another else more other others instead invoice invoices file files contract contracts
-    document documents doc docs pdf link links quote price cost costs fee fees refund
-    payment pay status update updates news progress question questions query queries
-    advance tia ahead beforehand upfront fyi ps
-    """
-)
-# "will" asks only with a subject after it ("will you…"); "will do" acknowledges.
-_WILL_ASKS = _wordset("you u it this that we they someone anyone")
-
-
-_ACK_EMOJI_NAMES = _wordset(
-    """
-    +1 thumbsup thumbsup_all thumbs_up pray tada raised_hands clap ok_hand white_check_mark
-    heavy_check_mark ballot_box_with_check heart hearts heart_eyes heart_hands blue_heart
-    green_heart purple_heart yellow_heart orange_heart white_heart sparkling_heart two_hearts
-    smile smiley grinning grin slightly_smiling_face blush relaxed simple_smile wink muscle
-    100 fire rocket star star2 star-struck sparkles partying_face confetti_ball handshake
-    sunglasses hugging_face hugs beers clinking_glasses thankyou thank_you thanks ty
-    """
-)
-_ACK_EMOJI = _wordset(
-    "👍 🙏 🎉 🎊 🙌 👏 👌 ✅ ✔ ☑ ✓ ❤ ♥ 💙 💚 💛 💜 🧡 🤍 💖 💕 😍 🥰 😊 🙂 😀 😃 😄 😁 ☺ 😉 😎 🤗 "
-    "🤩 🥳 💪 💯 🔥 🚀 ⭐ 🌟 ✨ 🤝 🫶 🍻 🥂 ❤\u200d🔥"
-)
-_VARIATION = {"\ufe0e", "\ufe0f"}
-_SKIN_TONES = {chr(c) for c in range(0x1F3FB, 0x1F400)}
-_QUESTION_MARKS = frozenset("?¿‽❓❔⁇⁈")  # ⁉ becomes "!?" under NFKC
-_PUNCTUATION = frozenset(".,!¡;:-'&*_~")
-_DASHES = str.maketrans({"–": "-", "—": "-", "‒": "-", "―": "-", "’": "'", "‘": "'", "ʼ": "'"})
-
-_SLACK_TOKEN = re.compile(r"<([^<>]*)>")
-_URL = re.compile(
-    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.\w+"
-    r"|\b[\w-]+\.(?:com|org|net|io|co|uk|de|fr|eu|dev|app|ai|gov|edu|info|biz|me|us|ca|au)\b",
-    re.IGNORECASE,
-)
-_EMOJI_CODE = re.compile(r":([a-z0-9_+'-]+):", re.IGNORECASE)
-_SKIN_TONE_CODE = re.compile(r"^skin-tone-[2-6]$")
-_ACK_EMOTICON = re.compile(r"(?<![\w:])(?:[:=;]-?[)\]d]|\^_?\^|<3)(?!\w)", re.IGNORECASE)
-_SAD_EMOTICON = re.compile(r"(?<![\w:])(?:[:=;]'?-?[(/\\|\[sp]|d:)(?!\w)", re.IGNORECASE)
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _RUN_2 = re.compile(r"(.)\1+")
 _RUN_3 = re.compile(r"(.)\1{2,}")
 
@@ -384,7 +153,7 @@ def classify(text: str | None, *, attachments: int = 0, names: Iterable[str] = (
     # Slack's markup: <@U123> mentions, <!here>, <#C123|name>, <https://…|label>.
     parts: list[str] = []
     last = 0
-    for m in _SLACK_TOKEN.finditer(text):
+    for m in SLACK_TOKEN.finditer(text):
         inner = m.group(1)
         if inner[:1] == "@" or inner.startswith("!subteam^"):
             pass  # a person or a user group: allowed, like a name
@@ -399,26 +168,26 @@ def classify(text: str | None, *, attachments: int = 0, names: Iterable[str] = (
         last = m.end()
     parts.append(text[last:])
     body = "".join(parts).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    body = unicodedata.normalize("NFKC", body).translate(_DASHES).lower()
+    body = unicodedata.normalize("NFKC", body).translate(DASHES).lower()
 
     for ch in body:
-        if ch in _QUESTION_MARKS:
+        if ch in QUESTION_MARKS:
             return _owed(Rule.QUESTION, ch)
-    if m := _URL.search(body):
+    if m := URL_PATTERN.search(body):
         return _owed(Rule.LINK, m.group(0))
 
     emoji_ack = False
-    for m in _EMOJI_CODE.finditer(body):
+    for m in EMOJI_CODE.finditer(body):
         name = m.group(1)
-        if _SKIN_TONE_CODE.match(name):
+        if SKIN_TONE_CODE.match(name):
             continue
-        if name not in _ACK_EMOJI_NAMES:
+        if name not in ACK_EMOJI_NAMES:
             return _owed(Rule.EMOJI, m.group(0))
         emoji_ack = True
-    body = _EMOJI_CODE.sub(" ", body)
-    if m := _SAD_EMOTICON.search(body):
+    body = EMOJI_CODE.sub(" ", body)
+    if m := SAD_EMOTICON.search(body):
         return _owed(Rule.EMOJI, m.group(0))
-    body, smiles = _ACK_EMOTICON.subn(" ", body)
+    body, smiles = ACK_EMOTICON.subn(" ", body)
     emoji_ack = emoji_ack or smiles > 0
 
     # Unicode emoji, as clusters: skin tones, variation selectors and ZWJ sequences.
@@ -430,7 +199,7 @@ def classify(text: str | None, *, attachments: int = 0, names: Iterable[str] = (
             j = i + 1
             while j < n:
                 nxt = body[j]
-                if nxt in _VARIATION or nxt in _SKIN_TONES or nxt == "\u20e3":
+                if nxt in VARIATION or nxt in SKIN_TONES or nxt == "\u20e3":
                     j += 1
                 elif nxt == "\u200d" and j + 1 < n and _is_emoji(body[j + 1]):
                     j += 2
@@ -439,8 +208,8 @@ def classify(text: str | None, *, attachments: int = 0, names: Iterable[str] = (
                 else:
                     break
             cluster = body[i:j]
-            key = "".join(c for c in cluster if c not in _VARIATION and c not in _SKIN_TONES)
-            if key not in _ACK_EMOJI:
+            key = "".join(c for c in cluster if c not in VARIATION and c not in SKIN_TONES)
+            if key not in ACK_EMOJI:
                 return _owed(Rule.EMOJI, cluster)
             emoji_ack = True
             chars.append(" ")
@@ -449,11 +218,11 @@ def classify(text: str | None, *, attachments: int = 0, names: Iterable[str] = (
         category = unicodedata.category(ch)
         if category[0] == "N":
             return _owed(Rule.NUMBER, ch)
-        if ch in _VARIATION or category == "Cf":
+        if ch in VARIATION or category == "Cf":
             pass  # stray zero-width joiners, selectors, marks
         elif category[0] in "LM" or ch.isspace():
             chars.append(ch)
-        elif ch in _PUNCTUATION:
+        elif ch in PUNCTUATION:
             chars.append(" and " if ch == "&" else " " if ch in "*_~" else ch)
         else:
             return _owed(Rule.SYMBOL, ch)
@@ -462,7 +231,7 @@ def classify(text: str | None, *, attachments: int = 0, names: Iterable[str] = (
     if ".." in body:
         return _owed(Rule.ELLIPSIS, "...")
 
-    words = [w.strip("'") for w in _WORD.findall(body)]
+    words = [w.strip("'") for w in WORD.findall(body)]
     words = [w for w in words if w]
     if m := _request_word(words):
         return _owed(Rule.REQUEST_WORD, m)
@@ -480,13 +249,13 @@ def _is_emoji(ch: str) -> bool:
 
 @lru_cache(maxsize=256)
 def _name_keys(names: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(_key(w) for name in names for w in _WORD.findall(name.lower()))
+    return frozenset(word_key(w) for name in names for w in WORD.findall(name.lower()))
 
 
 @lru_cache(maxsize=4096)
 def _variants(word: str) -> tuple[str, ...]:
     """The word and its de-elongated forms: "thaaanks" → "thanks", "cooool" → "cool"."""
-    k = _key(word)
+    k = word_key(word)
     out = [k]
     for v in (_RUN_2.sub(r"\1", k), _RUN_3.sub(r"\1\1", k), _RUN_3.sub(r"\1", k)):
         if v not in out:
@@ -511,7 +280,7 @@ def _request_word(words: list[str]) -> str | None:
             continue
         if _banned(word):
             return word
-        if "will" in keys[i] and i + 1 < len(words) and keys[i + 1][0] in _WILL_ASKS:
+        if "will" in keys[i] and i + 1 < len(words) and keys[i + 1][0] in WILL_ASKS:
             return f"{word} {words[i + 1]}"
     return None
 
@@ -535,14 +304,14 @@ def _matches(phrase: tuple[str, ...], keys: list[tuple[str, ...]], i: int) -> bo
 def _objects(keys: list[tuple[str, ...]], i: int, *, appreciate: bool = False) -> list[int]:
     """Where a thanked-for object starting at `i` can end: [determiner] adjective* noun."""
     if appreciate:
-        starts = [i + len(d) for d in _APPRECIATE_DETERMINERS if _matches(d, keys, i)]
+        starts = [i + len(d) for d in APPRECIATE_DETERMINERS if _matches(d, keys, i)]
     else:
-        starts = [i] + [i + len(d) for d in _DETERMINERS if _matches(d, keys, i)]
+        starts = [i] + [i + len(d) for d in DETERMINERS if _matches(d, keys, i)]
     ends = []
     for j in starts:
         while True:
-            ends.extend(j + len(noun) for noun in _OBJECT_NOUNS if _matches(noun, keys, j))
-            if j < len(keys) and any(v in _OBJECT_ADJECTIVES for v in keys[j]):
+            ends.extend(j + len(noun) for noun in OBJECT_NOUNS if _matches(noun, keys, j))
+            if j < len(keys) and any(v in OBJECT_ADJECTIVES for v in keys[j]):
                 j += 1
             else:
                 break
@@ -552,9 +321,9 @@ def _objects(keys: list[tuple[str, ...]], i: int, *, appreciate: bool = False) -
 # What may follow a segment that needs one: nothing in particular, an acknowledgement (or
 # more intensifiers), or a plain acknowledgement.
 _FREE, _NEED_ACK, _NEED_CORE = 0, 1, 2
-_STARTS = frozenset({_Kind.CORE, _Kind.THANKS, _Kind.INTENS})
-_ACKNOWLEDGES = frozenset({_Kind.CORE, _Kind.THANKS})
-_KEEPS_THANKS = frozenset({_Kind.MOD, _Kind.ADDRESS, _Kind.NAME})
+_STARTS = frozenset({Kind.CORE, Kind.THANKS, Kind.INTENS})
+_ACKNOWLEDGES = frozenset({Kind.CORE, Kind.THANKS})
+_KEEPS_THANKS = frozenset({Kind.MOD, Kind.ADDRESS, Kind.NAME})
 
 
 def _cover(words: list[str], names: frozenset[str], emoji_ack: bool) -> Decision:
@@ -573,35 +342,35 @@ def _cover(words: list[str], names: frozenset[str], emoji_ack: bool) -> Decision
             if acked and need == _FREE:
                 return _ACK
             continue
-        options: list[tuple[int, _Kind]] = []
+        options: list[tuple[int, Kind]] = []
         if any(v in names for v in keys[i]):
-            options.append((1, _Kind.NAME))
+            options.append((1, Kind.NAME))
         for v in keys[i]:
             for phrase, kind in _VOCAB.get(v, ()):
                 if not _matches(phrase, keys, i):
                     continue
-                if kind is _Kind.APPRECIATE:
+                if kind is Kind.APPRECIATE:
                     at = i + len(phrase)
                     options.extend(
-                        (end - i, _Kind.THANKS) for end in _objects(keys, at, appreciate=True)
+                        (end - i, Kind.THANKS) for end in _objects(keys, at, appreciate=True)
                     )
                 else:
                     options.append((len(phrase), kind))
             if v == "for" and thanking:
-                options.extend((end - i, _Kind.MOD) for end in _objects(keys, i + 1))
+                options.extend((end - i, Kind.MOD) for end in _objects(keys, i + 1))
         for length, kind in options:
             if need == _NEED_ACK and kind not in _STARTS:
                 continue
-            if need == _NEED_CORE and kind not in (_Kind.CORE, _Kind.INTENS):
+            if need == _NEED_CORE and kind not in (Kind.CORE, Kind.INTENS):
                 continue
-            if kind is _Kind.MOD and not thanking:
+            if kind is Kind.MOD and not thanking:
                 continue
-            if kind is _Kind.ME and not after_ack:
+            if kind is Kind.ME and not after_ack:
                 continue
             state = (
                 i + length,
-                kind is _Kind.THANKS or (thanking and kind in _KEEPS_THANKS),
-                _NEED_ACK if kind is _Kind.INTENS else _NEED_CORE if kind is _Kind.YES else _FREE,
+                kind is Kind.THANKS or (thanking and kind in _KEEPS_THANKS),
+                _NEED_ACK if kind is Kind.INTENS else _NEED_CORE if kind is Kind.YES else _FREE,
                 kind in _ACKNOWLEDGES,
                 acked or kind in _ACKNOWLEDGES,
             )
@@ -615,16 +384,16 @@ def _cover(words: list[str], names: frozenset[str], emoji_ack: bool) -> Decision
 
 # --- the vocabulary, indexed by first word ------------------------------------------------
 
-_VOCAB: dict[str, list[tuple[tuple[str, ...], _Kind]]] = {}
+_VOCAB: dict[str, list[tuple[tuple[str, ...], Kind]]] = {}
 _CARVE_OUTS: set[tuple[str, ...]] = set()
-for _kind, _spec in _ACKS.items():
+for _kind, _spec in ACKS.items():
     for _line in _spec.splitlines():
         for _raw in _line.split("|"):
-            if _words := tuple(_key(w) for w in _raw.split()):
+            if _words := tuple(word_key(w) for w in _raw.split()):
                 _VOCAB.setdefault(_words[0], []).append((_words, _kind))
                 if any(_banned(w) for w in _raw.split()):
                     _CARVE_OUTS.add(_words)
 # Vocabulary phrases that contain a request word: they neutralise it (and only they).
 CARVE_OUTS = frozenset(_CARVE_OUTS)
 # Nouns that may be thanked for although they are request words elsewhere.
-OBJECT_CARVE_OUTS = frozenset(w for p in _OBJECT_NOUNS for w in p if _banned(w))
+OBJECT_CARVE_OUTS = frozenset(w for p in OBJECT_NOUNS for w in p if _banned(w))
