@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from tests.e2e import test_client_messages
 from tests.e2e.conftest import at
 from tests.e2e.harness import Bot, text_of, tick_at
 from tests.e2e.test_digest import DIGEST_CHANNEL, ENV, digests, promise, rows
 from tests.e2e.test_nudges import at as nudge_at
-from tests.e2e.test_nudges import dms
+from tests.e2e.test_nudges import click, dms
 
 watched = test_client_messages.watched  # the fixture: C0CLIENT watched as "Acme"
 
@@ -76,3 +78,27 @@ def test_a_miss_never_rides_along_with_an_earlier_reminder(bot: Bot) -> None:
     assert tick_at(bot, nudge_at(16)).sent == 1
     missed = text_of(dms(bot, "U0OWNER")[-1])
     assert "send the deck" in missed and "was due" in missed
+
+
+@pytest.mark.parametrize("button", ["nudge_more_time", "nudge_handoff"])
+def test_a_stranger_gets_no_form_prefilled_with_the_item(bot: Bot, button: str) -> None:
+    bot.command("send the deck by 4pm")
+    tick_at(bot, nudge_at(15))
+    [dm] = dms(bot, "U0OWNER")
+    click(bot, "U0OTHER", dm, button)
+    answer = bot.fake.wait_for_response(None, count=2)[-1]
+    assert "Only the owner" in text_of(answer.payload)
+    assert bot.fake.calls_to("views.open") == []
+
+
+@pytest.mark.parametrize("button", ["nudge_more_time", "nudge_handoff"])
+def test_a_closed_item_opens_no_form(bot: Bot, button: str) -> None:
+    bot.command("send the deck by 4pm")
+    tick_at(bot, nudge_at(15))
+    [dm] = dms(bot, "U0OWNER")
+    [item] = bot.items()
+    bot.command(f"done {item.id}")
+    click(bot, "U0OWNER", dm, button)
+    assert bot.runtime.after_ack.drain(timeout=10)
+    assert bot.fake.calls_to("views.open") == []
+    assert bot.items()[0].status == "done"

@@ -135,9 +135,16 @@ def on_follow_up(done: bool, notifier: SlackNotifier) -> Callable[..., None]:
     return follow_up
 
 
-def open_more_time(promises: Promises) -> Callable[..., None]:
+def open_more_time(
+    promises: Promises, refresher: HomeRefresher, notifier: SlackNotifier
+) -> Callable[..., None]:
     def more_time(body: dict[str, Any], client: WebClient) -> None:
-        item = promises.item(who_clicked(body).team_id, clicked_item(body))
+        who, item_id = who_clicked(body), clicked_item(body)
+        refusal = promises.may_change(who, item_id, "move")
+        if refusal is not None:  # closed, or not theirs to move: say so, open no form
+            answer_click(refresher, notifier, body, refusal)
+            return
+        item = promises.item(who.team_id, item_id)
         if item is None:
             return
         meta = form_meta(body, item.id)
@@ -148,11 +155,19 @@ def open_more_time(promises: Promises) -> Callable[..., None]:
     return more_time
 
 
-def open_hand_off(body: dict[str, Any], client: WebClient) -> None:
-    meta = form_meta(body, clicked_item(body))
-    client.views_open(
-        trigger_id=body["trigger_id"], view=hand_off_form.modal(clicked_item(body), meta)
-    )
+def open_hand_off(
+    promises: Promises, refresher: HomeRefresher, notifier: SlackNotifier
+) -> Callable[..., None]:
+    def hand_off(body: dict[str, Any], client: WebClient) -> None:
+        item_id = clicked_item(body)
+        refusal = promises.may_change(who_clicked(body), item_id, "hand off")
+        if refusal is not None:
+            answer_click(refresher, notifier, body, refusal)
+            return
+        meta = form_meta(body, item_id)
+        client.views_open(trigger_id=body["trigger_id"], view=hand_off_form.modal(item_id, meta))
+
+    return hand_off
 
 
 def check_more_time(promises: Promises) -> Callable[..., None]:
@@ -259,8 +274,8 @@ def register(
 ) -> None:
     # Done (nudges.DONE) asks "Who helped?" first: bot/slack/listeners/done.py.
     app.action(nudges.SNOOZE)(ack=ack_now, lazy=[on_snooze(promises, refresher, notifier)])
-    app.action(nudges.MORE_TIME)(ack=ack_now, lazy=[open_more_time(promises)])
-    app.action(nudges.HAND_OFF)(ack=ack_now, lazy=[open_hand_off])
+    app.action(nudges.MORE_TIME)(ack=ack_now, lazy=[open_more_time(promises, refresher, notifier)])
+    app.action(nudges.HAND_OFF)(ack=ack_now, lazy=[open_hand_off(promises, refresher, notifier)])
     app.action(nudges.FOLLOW_UP_DONE)(ack=ack_now, lazy=[on_follow_up(True, notifier)])
     app.action(nudges.FOLLOW_UP_SKIP)(ack=ack_now, lazy=[on_follow_up(False, notifier)])
     app.view(more_time_form.CALLBACK)(
