@@ -52,8 +52,8 @@ class SlackNotifier:
         text, body = blocks.thank_you(item, outcome)
         self._call("chat_postMessage", channel=_need(item.channel_id), text=text, blocks=body)
 
-    def deadline_moved(self, item: ItemView, note: str, actor_id: str) -> None:
-        text, body = blocks.moved_note(item, note, actor_id)
+    def deadline_moved(self, item: ItemView, note: str, actor_id: str, tz: str) -> None:
+        text, body = blocks.moved_note(item, note, actor_id, tz)
         self._call("chat_postMessage", channel=_need(item.channel_id), text=text, blocks=body)
 
     # -- direct messages

@@ -106,8 +106,9 @@ class Notifier(Protocol):
         """Thank everyone who closed the item, in its channel."""
         ...
 
-    def deadline_moved(self, item: ItemView, note: str, actor_id: str) -> None:
-        """Post the note about a new deadline where the client sees it."""
+    def deadline_moved(self, item: ItemView, note: str, actor_id: str, tz: str) -> None:
+        """Post the note about a new deadline where the client sees it, with the new time
+        (each reader sees it in their own zone; `tz`, the author's, is the fallback)."""
         ...
 
     def handed_off(self, item: ItemView, previous_owner: str, actor_id: str) -> None:

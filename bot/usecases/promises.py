@@ -252,7 +252,7 @@ class Promises:
         if not (note and moved.channel_id):
             return Moved(moved, cal.tz.key, in_advance, note_posted=False)
         try:
-            self.notifier.deadline_moved(moved, note, who.user_id)
+            self.notifier.deadline_moved(moved, note, who.user_id, cal.tz.key)
         except NotifyError as e:
             return Moved(moved, cal.tz.key, in_advance, note_posted=False, post_error=e.reason)
         return Moved(moved, cal.tz.key, in_advance, note_posted=True)

@@ -102,3 +102,14 @@ def test_a_closed_item_opens_no_form(bot: Bot, button: str) -> None:
     assert bot.runtime.after_ack.drain(timeout=10)
     assert bot.fake.calls_to("views.open") == []
     assert bot.items()[0].status == "done"
+
+
+def test_the_note_to_the_client_carries_the_new_deadline(bot: Bot) -> None:
+    bot.command("send the deck by 4pm")
+    [item] = bot.items()
+    bot.command(f"move {item.id} to tomorrow 10am because the figures changed")
+    [moved] = bot.items()
+    [note] = [m for m in bot.fake.messages("C0CLIENT") if "Update on" in (m.get("text") or "")]
+    token = f"<!date^{int(moved.due_at.timestamp())}^"
+    assert "the figures changed" in text_of(note)
+    assert token in note["text"] and token in text_of(note)

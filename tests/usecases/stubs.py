@@ -150,7 +150,7 @@ class Transcript:
             )
         )
 
-    def deadline_moved(self, item: Item, note: str, actor_id: str) -> None:
+    def deadline_moved(self, item: Item, note: str, actor_id: str, tz: str) -> None:
         self._record(
             Said(
                 "deadline_moved",

@@ -205,8 +205,10 @@ def thank_you(item: ItemView, outcome: Outcome) -> tuple[str, list[dict[str, Any
     return text, blocks
 
 
-def moved_note(item: ItemView, note: str, actor: str) -> tuple[str, list[dict[str, Any]]]:
-    """The note for the client when a deadline moves: tell them, don't go silent."""
-    text = f"Update on {safe(item.what)}: {safe(note)}"
-    body = f":calendar: *Update on* _{safe(item.what)}_\n{safe(note)}"
+def moved_note(item: ItemView, note: str, actor: str, tz: str) -> tuple[str, list[dict[str, Any]]]:
+    """The note for the client when a deadline moves: tell them, don't go silent, and say
+    the new time (a date token: each reader sees their own zone)."""
+    by = when(item.due_at, tz)
+    text = f"Update on {safe(item.what)}: {safe(note)} New time: {by}"
+    body = f":calendar: *Update on* _{safe(item.what)}_\n{safe(note)}\n*New time:* {by}"
     return text, [section(body), context(f"From <@{actor}> · promise #{item.id}")]
