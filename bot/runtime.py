@@ -79,7 +79,7 @@ def build_runtime(
     workplace = Workplace(repo.settings, settings.defaults, directory)
     watch = HomeWatch()
     planner = Planner(repo, workplace, clock, listeners=[watch])
-    promises = Promises(repo, workplace, planner, notifier, clock)
+    promises = Promises(repo, workplace, planner, notifier, notifier, clock)
     clients = Clients(repo, directory, notifier, workplace, planner, promises, clock)
     coverage = Coverage(repo, workplace, planner, clock)
     digests = Digests(repo, workplace, SlackDigestPoster(notifier), clock)

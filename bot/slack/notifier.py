@@ -48,8 +48,8 @@ class SlackNotifier:
 
     # -- channel posts
 
-    def thank_you(self, item: ItemView, outcome: Outcome) -> None:
-        text, body = blocks.thank_you(item, outcome)
+    def thank_you(self, item: ItemView, outcome: Outcome, *, client_reads: bool) -> None:
+        text, body = blocks.thank_you(item, outcome, client_reads=client_reads)
         self._call("chat_postMessage", channel=_need(item.channel_id), text=text, blocks=body)
 
     def deadline_moved(self, item: ItemView, note: str, actor_id: str, tz: str) -> None:
@@ -129,6 +129,7 @@ class SlackNotifier:
             name=str(channel.get("name") or channel_id),
             is_private=bool(channel.get("is_private")),
             is_member=bool(channel.get("is_member")),
+            shared=bool(channel.get("is_ext_shared")),
         )
 
     def join(self, channel_id: str) -> None:

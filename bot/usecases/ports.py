@@ -102,8 +102,9 @@ class Messenger(Protocol):
 class Notifier(Protocol):
     """Messages the service sends; each raises NotifyError when Slack refuses."""
 
-    def thank_you(self, item: ItemView, outcome: Outcome) -> None:
-        """Thank everyone who closed the item, in its channel."""
+    def thank_you(self, item: ItemView, outcome: Outcome, *, client_reads: bool) -> None:
+        """Thank everyone who closed the item, in its channel; where the client reads it
+        (`client_reads`), with no timing judgement (that stays in the digest and stats)."""
         ...
 
     def deadline_moved(self, item: ItemView, note: str, actor_id: str, tz: str) -> None:
@@ -121,6 +122,7 @@ class ChannelFacts:
     name: str
     is_private: bool
     is_member: bool
+    shared: bool = False  # with another organisation (Slack Connect): the client reads it
 
 
 class ChannelInfo(Protocol):

@@ -22,7 +22,7 @@ from bot.core.when import WhenError, parse_when
 from bot.store.repo import Repo
 from bot.usecases.nudge_kinds import Due, Skip
 from bot.usecases.planner import Planner
-from bot.usecases.ports import Notifier, NotifyError
+from bot.usecases.ports import ChannelInfo, Notifier, NotifyError
 from bot.usecases.results import (
     AlreadyClosed,
     Cancelled,
@@ -55,12 +55,14 @@ class Promises:
         workplace: Workplace,
         planner: Planner,
         notifier: Notifier,
+        channels: ChannelInfo,
         clock: Clock,
     ) -> None:
         self.repo = repo
         self.workplace = workplace
         self.planner = planner
         self.notifier = notifier
+        self.channels = channels
         self.clock = clock
 
     # -- the new-promise form
@@ -220,7 +222,9 @@ class Promises:
         if closed.kind != "promise" or not closed.channel_id:
             return Closed(closed, outcome, announced=False)
         try:
-            self.notifier.thank_you(closed, outcome)
+            self.notifier.thank_you(
+                closed, outcome, client_reads=self._client_reads(who.team_id, closed.channel_id)
+            )
         except NotifyError as e:
             return Closed(closed, outcome, announced=False, announce_error=e.reason)
         return Closed(closed, outcome, announced=True)
@@ -324,6 +328,16 @@ class Promises:
         except NotifyError as e:
             return HandedOff(handed, item.owner_id, told=False, tell_error=e.reason)
         return HandedOff(handed, item.owner_id, told=True)
+
+    def _client_reads(self, team_id: str, channel_id: str) -> bool:
+        """Whether the client can read the channel: a watched client channel, or one shared
+        with another organisation. When Slack can't say, assume they can (no judgement)."""
+        if self.repo.channels.watched(team_id, channel_id) is not None:
+            return True
+        try:
+            return self.channels.info(channel_id).shared
+        except NotifyError:
+            return True
 
     def _client_of(self, who: Invocation, channel_id: str | None = None) -> str | None:
         """A promise made in a watched client channel is that client's (thank-you, digest,

@@ -113,3 +113,38 @@ def test_the_note_to_the_client_carries_the_new_deadline(bot: Bot) -> None:
     token = f"<!date^{int(moved.due_at.timestamp())}^"
     assert "the figures changed" in text_of(note)
     assert token in note["text"] and token in text_of(note)
+
+
+def _thank_you(bot: Bot, channel: str) -> str:
+    assert bot.runtime.after_ack.drain(timeout=10)
+    [thanks] = [m for m in bot.fake.messages(channel) if "Delivered" in (m.get("text") or "")]
+    return text_of(thanks)
+
+
+def test_the_thank_you_in_a_client_channel_states_no_timing_judgement(watched: Bot) -> None:
+    watched.command("send the deck by 11am", channel="C0CLIENT")
+    [item] = watched.items()
+    watched.clock.set(nudge_at(14))  # three hours late
+    watched.command(f"done {item.id} <@U0HELPER>", channel="C0CLIENT")
+    text = _thank_you(watched, "C0CLIENT")
+    assert "send the deck" in text and "<@U0OWNER>" in text and "<@U0HELPER>" in text
+    for judgement in ("late", "early", "on time"):
+        assert judgement not in text
+
+
+def test_the_thank_you_in_a_slack_connect_channel_states_no_timing_judgement(bot: Bot) -> None:
+    bot.fake.add_channel("C0SHARED", "acme-shared", is_ext_shared=True)
+    bot.command("send the deck by 11am", channel="C0SHARED")
+    [item] = bot.items()
+    bot.clock.set(nudge_at(14))
+    bot.command(f"done {item.id}", channel="C0SHARED")
+    text = _thank_you(bot, "C0SHARED")
+    assert "send the deck" in text and "late" not in text
+
+
+def test_an_internal_channel_keeps_the_timing(bot: Bot) -> None:
+    bot.command("send the deck by 11am")
+    [item] = bot.items()
+    bot.clock.set(nudge_at(14))
+    bot.command(f"done {item.id}")
+    assert "late by 3 h" in _thank_you(bot, "C0CLIENT")

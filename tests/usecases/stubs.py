@@ -139,14 +139,14 @@ class Transcript:
 
     # -- Notifier
 
-    def thank_you(self, item: Item, outcome: Outcome) -> None:
+    def thank_you(self, item: Item, outcome: Outcome, *, client_reads: bool) -> None:
         self._record(
             Said(
                 "thank_you",
                 item.team_id,
                 item.channel_id or "",
                 (item.id,),
-                detail={"outcome": outcome},
+                detail={"outcome": outcome, "client_reads": client_reads},
             )
         )
 
@@ -339,7 +339,7 @@ def build_world(
     workplace = Workplace(repo.settings, defaults, directory)
     watch = HomeWatch()
     planner = Planner(repo, workplace, clock, listeners=[watch, listener])
-    promises = Promises(repo, workplace, planner, transcript, clock)
+    promises = Promises(repo, workplace, planner, transcript, transcript, clock)
     clients = Clients(repo, directory, transcript, workplace, planner, promises, clock)
     coverage = Coverage(repo, workplace, planner, clock)
     digests = Digests(repo, workplace, transcript, clock)

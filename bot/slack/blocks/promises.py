@@ -193,14 +193,19 @@ def help_text(result: HelpText) -> Message:
     )
 
 
-def thank_you(item: ItemView, outcome: Outcome) -> tuple[str, list[dict[str, Any]]]:
-    """The public thank-you in the item's channel: what, for whom, how it went, who did it."""
+def thank_you(
+    item: ItemView, outcome: Outcome, *, client_reads: bool = False
+) -> tuple[str, list[dict[str, Any]]]:
+    """The public thank-you in the item's channel: what, for whom, who did it, and in an
+    internal channel how it went. Thank in public, judge in private: where the client reads
+    it, no "late by" or "early by"."""
     people = [f"<@{c.user_id}>" for c in item.contributors]
     names = people[0] if len(people) == 1 else ", ".join(people[:-1]) + f" and {people[-1]}"
     client = f" to *{safe(item.client)}*" if item.client else ""
-    line = f":tada: Delivered{client}: _{safe(item.what)}_ — {outcome.describe()}."
+    how = "" if client_reads else f" — {outcome.describe()}"
+    line = f":tada: Delivered{client}: _{safe(item.what)}_{how}."
     thanks = f"Thank you {names}! :raised_hands:"
-    text = f"Delivered: {safe(item.what)} — {outcome.describe()}. Thank you {names}!"
+    text = f"Delivered: {safe(item.what)}{how}. Thank you {names}!"
     blocks = [section(f"{line}\n{thanks}"), context(f"Promise #{item.id}")]
     return text, blocks
 
