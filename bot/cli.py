@@ -42,15 +42,25 @@ def setup_logging(level: str) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler], force=True)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    if level != "DEBUG":  # two lines per tick otherwise
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    print(f"promise-bot: {redact(message)}", file=sys.stderr)
+    """One line per problem (several when the configuration has several), no traceback."""
+    for line in message.splitlines() or [message]:
+        print(f"promise-bot: {redact(line)}", file=sys.stderr)
     raise SystemExit(code)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="promise-bot", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="promise-bot",
+        description="promise-bot remembers what your team promised clients and nudges the "
+        "owner before it's late. Configure it with environment variables or a .env file "
+        "(see .env.example).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser(
         "run", help="serve Slack (Socket Mode when SLACK_APP_TOKEN is set, else HTTP)"
@@ -126,13 +136,25 @@ def _run(settings: Settings, *, http: bool, port: int | None, host: str) -> None
     # from rescanning it, which otherwise stalls every thread for ~100 ms now and then.
     gc.collect()
     gc.freeze()
-    server = make_server(runtime.web(), host, settings.port if port is None else port)
+    port = settings.port if port is None else port
+    try:
+        server = make_server(runtime.web(), host, port)
+    except OSError as e:
+        runtime.close()
+        fail(f"can't listen on {host}:{port} ({_first_line(e)}): set PORT or --port to a free port")
     signal.signal(signal.SIGTERM, _stop)
     if settings.app_token and not http:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         handler = SocketModeHandler(runtime.app, settings.app_token, web_client=runtime.client)
-        handler.connect()
+        try:
+            handler.connect()
+        except Exception as e:  # slack_sdk raises SlackApiError (invalid_auth, …)
+            server.close()
+            runtime.close()
+            fail(
+                f"Slack refused SLACK_APP_TOKEN ({_first_line(e)}): check it in .env, or leave it out to serve HTTP"
+            )
         log.info(
             "connected to Slack in Socket Mode; health checks on port %s", server.effective_port
         )
@@ -168,3 +190,12 @@ def _stop(*_: object) -> None:
 
 def _first_line(e: BaseException) -> str:
     return (str(e).strip().splitlines() or [type(e).__name__])[0][:300]
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("promise-bot")
+    except PackageNotFoundError:
+        return "unknown"

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.calendar import parse_clock, parse_workdays
 from bot.core.durations import parse_duration
+
+T = TypeVar("T")
+# The example values of .env.example: left in place they are a mistake, not a token.
+PLACEHOLDERS = {"xoxb-your-bot-token", "xapp-your-app-level-token"}
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -145,6 +149,8 @@ def _database_url(raw: str) -> str:
             return "postgresql+psycopg://" + raw[len(prefix) :]
     if not re.match(r"^[a-z0-9+]+://", raw):
         raise ValueError("not a database URL")
+    if not raw.startswith(("sqlite://", "postgresql+psycopg://")):
+        raise ValueError("only SQLite (sqlite:///…) and PostgreSQL (postgresql://…) are supported")
     return raw
 
 
@@ -233,36 +239,65 @@ def load_defaults(env: Mapping[str, str]) -> Defaults:
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Build Settings from `env` (default: os.environ after reading `.env`)."""
+    """Build Settings from `env` (default: os.environ after reading `.env`). Every problem
+    is reported at once, one line each (ConfigError's message, lines joined by newlines)."""
     if env is None:
         load_dotenv_file()
         env = os.environ
+    errors: list[str] = []
+
+    def check(build: Callable[[], T]) -> T | None:
+        try:
+            return build()
+        except ConfigError as e:
+            errors.append(str(e))
+            return None
+
     missing = [n for n in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET") if _get(env, n) is None]
     if missing:
-        raise ConfigError(
+        errors.append(
             f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set: "
             "put your Slack app's credentials in the environment or in a .env file "
             "(copy .env.example to .env and fill it in)"
         )
     bot_token = _get(env, "SLACK_BOT_TOKEN") or ""
-    if not bot_token.startswith("xoxb-"):
-        raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+    if bot_token and not bot_token.startswith("xoxb-"):
+        errors.append("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+    elif bot_token in PLACEHOLDERS:
+        errors.append(
+            "SLACK_BOT_TOKEN is still the placeholder from .env.example: put your app's "
+            "Bot User OAuth Token there (app settings → OAuth & Permissions)"
+        )
     app_token = _get(env, "SLACK_APP_TOKEN")
     if app_token is not None and not app_token.startswith("xapp-"):
-        raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+        errors.append("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+    elif app_token in PLACEHOLDERS:
+        errors.append(
+            "SLACK_APP_TOKEN is still the placeholder from .env.example: put your app-level "
+            "token there for Socket Mode, or leave it out to serve HTTP"
+        )
     level = (_get(env, "LOG_LEVEL") or "INFO").upper()
     if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-        raise ConfigError(f"LOG_LEVEL={level!r} is not valid: use DEBUG, INFO, WARNING or ERROR")
+        errors.append(f"LOG_LEVEL={level!r} is not valid: use DEBUG, INFO, WARNING or ERROR")
+    database_url = check(
+        lambda: _parse(env, "DATABASE_URL", _database_url, "sqlite:///promise-bot.db")
+    )
+    slack_api_url = check(lambda: _parse(env, "SLACK_API_URL", _api_url, SLACK_API_DEFAULT))
+    port = check(lambda: _parse(env, "PORT", _port, "3000"))
+    lease = check(lambda: _parse(env, "PROMISE_LEASE", _positive, "5m"))
+    for name in sorted(name for name, _, _ in FIELDS.values() if name in env):
+        check(lambda name=name: override(Defaults(), {name: env[name]}))  # each on its own
+    defaults = check(lambda: load_defaults(env)) if not errors else None
+    if errors or defaults is None:
+        raise ConfigError("\n".join(errors))
     return Settings(
         bot_token=bot_token,
         signing_secret=_get(env, "SLACK_SIGNING_SECRET") or "",
         app_token=app_token,
-        database_url=_parse(env, "DATABASE_URL", _database_url, "sqlite:///promise-bot.db")
-        or Settings.database_url,
-        slack_api_url=_parse(env, "SLACK_API_URL", _api_url, SLACK_API_DEFAULT)
-        or SLACK_API_DEFAULT,
-        port=_parse(env, "PORT", _port, "3000") or 3000,
+        database_url=database_url or Settings.database_url,
+        slack_api_url=slack_api_url or SLACK_API_DEFAULT,
+        port=port or 3000,
         log_level=level,
-        lease=_parse(env, "PROMISE_LEASE", _positive, "5m") or timedelta(minutes=5),
-        defaults=load_defaults(env),
+        lease=lease or timedelta(minutes=5),
+        defaults=defaults,
     )

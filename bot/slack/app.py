@@ -36,6 +36,14 @@ class UseCases:
     clock: Clock
 
 
+class _ClientGiven(logging.Filter):
+    """Bolt warns at every start that SLACK_BOT_TOKEN (which it reads by itself) is unused
+    because a client was given: that is the design here (one shared, configured client)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "will be unused" not in record.getMessage()
+
+
 def build_app(
     client: WebClient,
     signing_secret: str,
@@ -45,6 +53,9 @@ def build_app(
     after_ack: AfterAckExecutor | None = None,
 ) -> App:
     """A Bolt app on the shared client; it checks every request's signature."""
+    logger = logging.getLogger("bot.slack")
+    if not any(isinstance(f, _ClientGiven) for f in logger.filters):
+        logger.addFilter(_ClientGiven())
     app = App(
         client=client,
         signing_secret=signing_secret,
@@ -53,7 +64,7 @@ def build_app(
         # 3-second budget is for the ack; a response_url stays valid for 30 minutes).
         process_before_response=True,
         listener_executor=after_ack or AfterAckExecutor(AckFirst()),
-        logger=logging.getLogger("bot.slack"),
+        logger=logger,
     )
     events.register(app, uses.clients)  # first: most requests are events
     commands.register(app, uses.command, uses.clock)

@@ -124,3 +124,62 @@ def test_run_serves_http_until_terminated(tmp_path: Path) -> None:
             proc.terminate()
             proc.wait(timeout=10)
         assert proc.returncode in (0, -15)
+
+
+def test_version_prints_the_installed_version(tmp_path: Path) -> None:
+    result = run_cli(["--version"], tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.strip() == "promise-bot 0.1.0"
+
+
+def test_every_configuration_error_is_reported_at_once_one_line_each(tmp_path: Path) -> None:
+    env = {
+        "SLACK_BOT_TOKEN": "xoxb-1",
+        "SLACK_SIGNING_SECRET": "s",
+        "PROMISE_END_OF_DAY": "25:00",
+        "PORT": "abc",
+        "LOG_LEVEL": "LOUD",
+        "DATABASE_URL": "mysql://db/promises",
+    }
+    result = run_cli(["run"], tmp_path, env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    named = ["PROMISE_END_OF_DAY", "PORT", "LOG_LEVEL", "DATABASE_URL"]
+    assert len(lines) == len(named), result.stderr
+    for name in named:
+        assert sum(line.startswith(f"promise-bot: {name}") for line in lines) == 1, name
+    assert "only SQLite" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_placeholder_app_token_of_env_example_is_one_clear_line(tmp_path: Path) -> None:
+    env = {
+        "SLACK_BOT_TOKEN": "xoxb-1",
+        "SLACK_SIGNING_SECRET": "s",
+        "SLACK_APP_TOKEN": "xapp-your-app-level-token",
+    }
+    result = run_cli(["run"], tmp_path, env)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "SLACK_APP_TOKEN is still the placeholder" in line
+
+
+def test_a_busy_port_is_one_clear_line(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken, FakeSlack() as fake:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {
+            "SLACK_BOT_TOKEN": fake.bot_token,
+            "SLACK_SIGNING_SECRET": "s",
+            "SLACK_API_URL": fake.api_url,
+        }
+        result = run_cli(
+            ["run", "--http", "--host", "127.0.0.1", "--port", str(port)], tmp_path, env
+        )
+    assert result.returncode == 2
+    last = result.stderr.strip().splitlines()[-1]  # after the start-up log lines
+    assert last.startswith(f"promise-bot: can't listen on 127.0.0.1:{port}") and "PORT" in last
+    assert "Traceback" not in result.stderr
+    assert "`token` will be unused" not in result.stderr  # Bolt's warning at every start
