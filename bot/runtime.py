@@ -56,7 +56,12 @@ class Runtime:
     after_ack: AfterAckExecutor
 
     def web(self) -> WebApp:
-        return WebApp(self.app, healthy=lambda: ping(self.repo.engine), gate=self.gate)
+        return WebApp(
+            self.app,
+            healthy=lambda: ping(self.repo.engine),
+            signing_secret=self.settings.signing_secret,
+            gate=self.gate,
+        )
 
     def close(self) -> None:
         self.home.stop()
