@@ -9,7 +9,8 @@ runs these rules on them, in the transaction that applies the answer. Two rules:
   messages). Either way it ends the wait of the items there that were waiting on the
   client. A message recorded before (Slack's retry) does nothing.
 - `answers`: a team member's message answers the client messages before it in its thread,
-  or, outside threads, those not in a thread.
+  or, outside threads, those not in a thread; an item answers for every message it is made
+  of (the first and each folded into it), so a reply to any of them closes it.
 """
 
 from __future__ import annotations
@@ -100,10 +101,26 @@ def fold(
     return Fold(into=into, waiting=waiting)
 
 
-def answers(item: ItemView, channel_id: str, thread_ts: str | None, ts: str) -> bool:
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One of the client messages an item is made of: where it is in its channel."""
+
+    ts: str
+    thread_ts: str | None  # Slack's: its thread's parent (its own ts for a parent), or None
+
+
+def answers(
+    item: ItemView,
+    channel_id: str,
+    thread_ts: str | None,
+    ts: str,
+    messages: Sequence[Message] = (),
+) -> bool:
     """Whether a team member's message `ts` in `channel_id` (in `thread_ts`'s thread, or
-    outside threads when None) answers `item`: an open client message there, written before
-    it (events can arrive out of order: only later messages answer)."""
+    outside threads when None) answers `item`, an open client message there: when one of its
+    `messages` (the first and each folded into it; the item's own when none are given) is in
+    that thread (or is its parent), or, for a message outside threads, is not in a thread;
+    and was written before it (events can arrive out of order: only later messages answer)."""
     if (
         item.kind != ItemKind.REPLY
         or item.status != ItemStatus.OPEN
@@ -111,11 +128,17 @@ def answers(item: ItemView, channel_id: str, thread_ts: str | None, ts: str) -> 
         or item.channel_id != channel_id
     ):
         return False
+    if not messages:
+        messages = (Message(item.message_ts, item.thread_ts),)
+    after = slack_ts(ts)
+    return any(_in_place(m, thread_ts) and slack_ts(m.ts) < after for m in messages)
+
+
+def _in_place(m: Message, thread_ts: str | None) -> bool:
+    """Whether `m` is in `thread_ts`'s thread (or is its parent), or, for None, in none."""
     if thread_ts:
-        there = item.thread_ts == thread_ts or item.message_ts == thread_ts
-    else:
-        there = item.thread_ts is None
-    return there and slack_ts(item.message_ts) < slack_ts(ts)
+        return m.thread_ts == thread_ts or m.ts == thread_ts
+    return m.thread_ts is None
 
 
 def slack_ts(ts: str) -> tuple[int, int]:

@@ -21,11 +21,11 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.core.clients import ClientChannelView, OpenItem, answers, fold
+from bot.core.clients import ClientChannelView, Message, OpenItem, answers, fold
 from bot.core.items import ItemKind, ItemStatus, ItemView, NewItem
 from bot.core.nudges import NudgeStatus
 from bot.store.items import insert_item
-from bot.store.models import ClientChannel, Item, ItemEvent, Nudge, SeenEvent
+from bot.store.models import ClientChannel, Item, ItemEvent, ItemMessage, Nudge, SeenEvent
 from bot.store.outbox import Want
 from bot.store.values import channel_view, item_view
 
@@ -109,7 +109,9 @@ class Channels:
         """Store a client message as a reply-owed item; None when it was recorded before."""
         try:
             with self.engine.begin() as conn:
-                return insert_item(conn, new, now, new.client_user_id or "")
+                item = insert_item(conn, new, now, new.client_user_id or "")
+                conn.execute(_FIRST_MESSAGE, _first_message(item))
+                return item
         except IntegrityError:
             return None
 
@@ -166,7 +168,21 @@ class Channels:
                     return ClientWrote("duplicate")  # committed by a replica since `_RECORDED`
                 item = None
                 if decided.into is not None:
+                    # The item's row first: its lock orders concurrent folds into it, so
+                    # each message's position is read after the one before it committed.
                     conn.execute(_APPEND, {"target": decided.into.id, "more": "\n" + new.what})
+                    conn.execute(
+                        _FOLDED_MESSAGE,
+                        {
+                            "team_id": new.team_id,
+                            "item_id": decided.into.id,
+                            "into": decided.into.id,
+                            "channel_id": new.channel_id,
+                            "ts": new.message_ts,
+                            "thread_ts": thread_ts,
+                            "text": new.what,
+                        },
+                    )
                 else:
                     item = self._insert(conn, new, plan, now)
                 conn.execute(_HEARD, {**key, "heard_at": at})
@@ -206,6 +222,7 @@ class Channels:
     def _insert(conn: Connection, new: NewItem, plan: Plan, now: datetime) -> ItemView:
         """The message as an item of its own, with the nudges `plan` gives it."""
         item = insert_item(conn, new, now, new.client_user_id or "")
+        conn.execute(_FIRST_MESSAGE, _first_message(item))
         nudges = [
             {
                 "team_id": item.team_id,
@@ -228,13 +245,24 @@ class Channels:
     def replied(
         self, team_id: str, channel_id: str, thread_ts: str | None, ts: str, by: str, now: datetime
     ) -> list[ItemView]:
-        """Close the reply items a team member's message answers (bot.core.clients.answers);
-        silent, first reply timed."""
+        """Close the reply items a team member's message answers (bot.core.clients.answers,
+        over every message each item is made of); silent, first reply timed."""
         q = _open_replies(team_id, channel_id, thread_ts)
         closed: list[ItemView] = []
         with self.sessions.begin() as s:
-            for item in s.scalars(q.with_for_update()):
-                if not answers(item_view(item, credits=False), channel_id, thread_ts, ts):
+            items = list(s.scalars(q.with_for_update()))
+            messages: dict[int, list[Message]] = {}
+            if items:
+                rows = s.execute(
+                    select(ItemMessage.item_id, ItemMessage.ts, ItemMessage.thread_ts)
+                    .where(ItemMessage.item_id.in_([i.id for i in items]))
+                    .order_by(ItemMessage.item_id, ItemMessage.position)
+                )
+                for item_id, m_ts, m_thread in rows:
+                    messages.setdefault(item_id, []).append(Message(m_ts, m_thread))
+            for item in items:
+                view = item_view(item, credits=False)
+                if not answers(view, channel_id, thread_ts, ts, messages.get(item.id, ())):
                     continue
                 item.status, item.closed_at, item.closed_by = ItemStatus.DONE, now, by
                 item.first_reply_at = now
@@ -243,30 +271,97 @@ class Channels:
         return closed
 
     def by_message(self, team_id: str, channel_id: str, ts: str) -> ItemView | None:
+        """The item a client message is part of: the one it opened, or the one it folded
+        into."""
         with self.sessions() as s:
             item = s.scalar(
                 select(Item).where(
                     Item.team_id == team_id, Item.channel_id == channel_id, Item.message_ts == ts
                 )
             )
+            if item is None:
+                item = s.scalar(
+                    select(Item)
+                    .join(ItemMessage, ItemMessage.item_id == Item.id)
+                    .where(
+                        ItemMessage.team_id == team_id,
+                        ItemMessage.channel_id == channel_id,
+                        ItemMessage.ts == ts,
+                    )
+                )
             return None if item is None else item_view(item)
 
     def edit_message(self, team_id: str, channel_id: str, ts: str, text: str) -> str | None:
-        """Take a client's edit; returns the owner of the item it changed, if any."""
+        """Take a client's edit: only that message's part of its item's text changes (the
+        messages folded into it keep theirs); returns the owner of the item, if any."""
         with self.sessions.begin() as s:
-            return s.scalar(
-                update(Item)
-                .where(
-                    Item.team_id == team_id, Item.channel_id == channel_id, Item.message_ts == ts
+            message = s.scalar(_message_at(team_id, channel_id, ts).with_for_update())
+            if message is None:  # an item recorded by hand before its messages were kept
+                return s.scalar(
+                    update(Item)
+                    .where(
+                        Item.team_id == team_id,
+                        Item.channel_id == channel_id,
+                        Item.message_ts == ts,
+                    )
+                    .values(what=text[:2000])
+                    .returning(Item.owner_id)
                 )
-                .values(what=text[:2000])
-                .returning(Item.owner_id)
-            )
+            message.text = text
+            return _rejoin(s, message.item_id)
+
+    def drop_message(self, team_id: str, channel_id: str, ts: str) -> str | None:
+        """A client deleted a message folded into an item: its text leaves the item's (the
+        item stays as it is otherwise); returns the item's owner, or None when `ts` is no
+        folded message (the first message of an item is not one: see `by_message`)."""
+        with self.sessions.begin() as s:
+            message = s.scalar(_message_at(team_id, channel_id, ts).with_for_update())
+            if message is None or message.position == 0:
+                return None
+            item_id = message.item_id
+            s.delete(message)
+            s.flush()
+            return _rejoin(s, item_id)
+
+
+def _message_at(team_id: str, channel_id: str, ts: str) -> Select[tuple[ItemMessage]]:
+    return select(ItemMessage).where(
+        ItemMessage.team_id == team_id, ItemMessage.channel_id == channel_id, ItemMessage.ts == ts
+    )
+
+
+def _rejoin(s: Session, item_id: int) -> str | None:
+    """Set the item's text to its messages' joined, in order; returns its owner."""
+    s.flush()
+    texts = s.scalars(
+        select(ItemMessage.text)
+        .where(ItemMessage.item_id == item_id)
+        .order_by(ItemMessage.position)
+    )
+    return s.scalar(
+        update(Item)
+        .where(Item.id == item_id)
+        .values(what="\n".join(texts)[:2000])
+        .returning(Item.owner_id)
+    )
+
+
+def _first_message(item: ItemView) -> dict[str, object]:
+    return {
+        "team_id": item.team_id,
+        "item_id": item.id,
+        "channel_id": item.channel_id,
+        "ts": item.message_ts,
+        "thread_ts": item.thread_ts,
+        "text": item.what,
+    }
 
 
 def _open_replies(team_id: str, channel_id: str, thread_ts: str | None) -> Select[tuple[Item]]:
-    """Open recorded client messages in a channel: those of a thread, or those not in one
-    (the ones `answers` may say a message answers)."""
+    """Open recorded client messages in a channel: those with a message in a thread (or its
+    parent), or those not in one (the ones `answers` may say a message answers). An item
+    outside threads may have messages in threads (its own, or a parent's) folded into it;
+    one begun in a thread has them all there."""
     q = select(Item).where(
         Item.team_id == team_id,
         Item.channel_id == channel_id,
@@ -275,7 +370,14 @@ def _open_replies(team_id: str, channel_id: str, thread_ts: str | None) -> Selec
         Item.message_ts.is_not(None),
     )
     if thread_ts:
-        return q.where(or_(Item.thread_ts == thread_ts, Item.message_ts == thread_ts))
+        there = select(ItemMessage.item_id).where(
+            ItemMessage.team_id == team_id,
+            ItemMessage.channel_id == channel_id,
+            or_(ItemMessage.thread_ts == thread_ts, ItemMessage.ts == thread_ts),
+        )
+        return q.where(
+            or_(Item.thread_ts == thread_ts, Item.message_ts == thread_ts, Item.id.in_(there))
+        )
     return q.where(Item.thread_ts.is_(None))
 
 
@@ -324,6 +426,14 @@ _APPEND = (
     update(_items)
     .where(_items.c.id == bindparam("target"))
     .values(what=func.substr(_items.c.what + bindparam("more"), 1, 2000))
+)
+_messages = ItemMessage.__table__
+_FIRST_MESSAGE = insert(_messages).values(position=0)
+# A folded message goes after the item's others.
+_FOLDED_MESSAGE = insert(_messages).values(
+    position=select(func.coalesce(func.max(_messages.c.position), -1) + 1)
+    .where(_messages.c.item_id == bindparam("into"))
+    .scalar_subquery()
 )
 _channels = ClientChannel.__table__
 _HEARD = (

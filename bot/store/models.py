@@ -82,6 +82,28 @@ class Item(Base):
     )
 
 
+class ItemMessage(Base):
+    """A client message an item is made of: the one that opened it (position 0) and each
+    folded into it since. Where a teammate's reply or a ✅ closes the item, and what an edit
+    or a delete changes; the item's `what` is their texts joined, in position order."""
+
+    __tablename__ = "item_messages"
+    __table_args__ = (
+        Index("ux_item_messages_team_channel_ts", "team_id", "channel_id", "ts", unique=True),
+        Index("ix_item_messages_team_channel_thread", "team_id", "channel_id", "thread_ts"),
+        Index("ix_item_messages_item", "item_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    ts: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer)
+
+
 class Contributor(Base):
     """A person credited when the item closes: its owner and every helper."""
 

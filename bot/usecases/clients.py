@@ -2,7 +2,8 @@
 
 A client's message in a watched channel becomes a reply-owed item due by the reply SLA;
 a team member's reply (in the thread, or in the channel after it) or a ✅ closes it,
-silently, with its first-response time.
+silently, with its first-response time; for an item that client messages folded into, a
+reply to (or a ✅ on) any of them does.
 """
 
 from __future__ import annotations
@@ -187,6 +188,13 @@ class Clients:
             return "duplicate"  # Slack's retry (Socket Mode drops the retry marker)
         if m.deleted_ts:
             item = self.repo.channels.by_message(m.team_id, m.channel_id, m.deleted_ts)
+            if item is not None and item.message_ts != m.deleted_ts:
+                # A message folded into the item: only its text goes; the item stays.
+                owner = self.repo.channels.drop_message(m.team_id, m.channel_id, m.deleted_ts)
+                if owner is None:
+                    return "ignored"
+                self.planner.changed(m.team_id, owner)
+                return "unfolded"
             if item is not None and item.status == "open":
                 self.repo.cancel_item(m.team_id, item.id, "client", self.clock.now())
                 self.planner.replan(self.repo.get_item(m.team_id, item.id) or item)
@@ -287,7 +295,8 @@ class Clients:
         return Created(stored, cal.tz.key)
 
     def on_check_mark(self, team_id: str, channel_id: str, ts: str, user: str) -> bool:
-        """A ✅ from a team member on a client's message closes its item."""
+        """A ✅ from a team member on a client's message closes its item (also on a message
+        folded into it)."""
         if self.repo.channels.watched(team_id, channel_id) is None:
             return False
         item = self.repo.channels.by_message(team_id, channel_id, ts)

@@ -454,3 +454,76 @@ def test_a_folded_or_edited_client_message_refreshes_the_owners_home(watched: Bo
     settle(watched)
     assert home.flush() == 1
     assert "the deck v2" in text_of(watched.fake.home_view("U0OWNER") or {})
+
+
+# -- a reply to any message folded into an item answers it
+
+
+def _folded(bot: Bot) -> tuple[str, str]:
+    """The client writes A, then B a minute later: B folds into A's item."""
+    a, b = ts_at(START), ts_at(START + timedelta(minutes=1))
+    client_says(bot, "Can you check the invoice?", a)
+    settle(bot, 1)
+    client_says(bot, "And the March one too", b)
+    [item] = settle(bot, 1)
+    assert item.what == "Can you check the invoice?\nAnd the March one too"
+    return a, b
+
+
+def test_a_reply_in_the_thread_of_a_folded_message_closes_the_item(watched: Bot) -> None:
+    _, b = _folded(watched)
+    teammate_says(watched, "On it!", ts_at(START + timedelta(minutes=2)), thread_ts=b)
+    [item] = settle(watched, 1, status="done")
+    assert item.first_reply_at is not None and item.closed_by == "U0HELPER"
+
+
+def test_a_check_mark_on_a_folded_message_closes_the_item(watched: Bot) -> None:
+    _, b = _folded(watched)
+    send_event(
+        watched,
+        {
+            "type": "reaction_added",
+            "user": "U0HELPER",
+            "reaction": "white_check_mark",
+            "item": {"type": "message", "channel": "C0CLIENT", "ts": b},
+        },
+    )
+    [item] = settle(watched, 1, status="done")
+    assert item.first_reply_at is not None
+
+
+def test_an_edit_of_the_first_message_keeps_the_folded_text(watched: Bot) -> None:
+    a, _ = _folded(watched)
+    send_event(
+        watched,
+        {
+            "type": "message",
+            "subtype": "message_changed",
+            "ts": ts_at(START + timedelta(minutes=3)),
+            "message": {
+                "type": "message",
+                "user": CLIENT,
+                "text": "Check the April invoice?",
+                "ts": a,
+            },
+        },
+    )
+    [item] = settle(watched, 1, status="open")
+    assert item.what == "Check the April invoice?\nAnd the March one too"
+
+
+def test_a_delete_of_a_folded_message_drops_only_its_text(watched: Bot) -> None:
+    a, b = _folded(watched)
+    send_event(
+        watched,
+        {
+            "type": "message",
+            "subtype": "message_deleted",
+            "ts": ts_at(START + timedelta(minutes=3)),
+            "deleted_ts": b,
+        },
+    )
+    [item] = settle(watched, 1, status="open")
+    assert item.what == "Can you check the invoice?"
+    teammate_says(watched, "Done", ts_at(START + timedelta(minutes=4)), thread_ts=a)
+    assert len(settle(watched, 1, status="done")) == 1

@@ -9,7 +9,7 @@ from sqlalchemy import func, inspect, select, text
 
 from bot.core.items import NewItem
 from bot.store.db import migrate
-from bot.store.models import ClientChannel, Item, ItemEvent, Nudge, SeenEvent
+from bot.store.models import ClientChannel, Item, ItemEvent, ItemMessage, Nudge, SeenEvent
 from bot.store.outbox import Want
 from bot.store.repo import Repo
 
@@ -215,3 +215,45 @@ def test_old_event_ids_are_forgotten_and_recent_ones_kept(repo: Repo) -> None:
     assert repo.forget_events(now - timedelta(days=3)) == 1
     assert repo.mark_event_seen("T1", "Ev-old", now)  # forgotten: would be taken again
     assert not repo.mark_event_seen("T1", "Ev-new", now)  # still known: a retry
+
+
+def test_every_message_folded_into_an_item_is_kept_and_answers_for_it(repo: Repo) -> None:
+    """The item's messages, written with the item and each fold: a reply in a folded
+    message's thread closes it; an edit changes that message's part; a delete drops it."""
+    repo.channels.watch("T1", "C1", "Acme", "U1", [], NOW)
+    base = int(NOW.timestamp())
+    a, b, c = f"{base}.000001", f"{base + 60}.000000", f"{base + 90}.000000"
+
+    def wrote(ts, text):  # type: ignore[no-untyped-def]
+        return repo.channels.client_wrote(
+            _client_message(ts, None, text),
+            thread_ts=None,
+            event_id=None,
+            window=timedelta(minutes=5),
+            plan=lambda item: [],
+            now=NOW,
+        )
+
+    first = wrote(a, "one")
+    assert first.item is not None
+    assert wrote(b, "two").outcome == wrote(c, "three").outcome == "folded"
+    item_id = first.item.id
+    with repo.sessions() as s:
+        rows = s.execute(
+            select(ItemMessage.ts, ItemMessage.text, ItemMessage.position)
+            .where(ItemMessage.item_id == item_id)
+            .order_by(ItemMessage.position)
+        ).all()
+    assert [tuple(r) for r in rows] == [(a, "one", 0), (b, "two", 1), (c, "three", 2)]
+    assert repo.channels.by_message("T1", "C1", b).id == item_id  # type: ignore[union-attr]
+
+    assert repo.channels.edit_message("T1", "C1", a, "ONE") == "U1"
+    assert repo.get_item("T1", item_id).what == "ONE\ntwo\nthree"  # type: ignore[union-attr]
+    assert repo.channels.drop_message("T1", "C1", b) == "U1"
+    assert repo.channels.drop_message("T1", "C1", a) is None  # the first is not dropped
+    assert repo.get_item("T1", item_id).what == "ONE\nthree"  # type: ignore[union-attr]
+    assert repo.channels.by_message("T1", "C1", b) is None
+
+    assert repo.channels.replied("T1", "C1", f"{base + 500}.0", f"{base + 501}.0", "U2", NOW) == []
+    [closed] = repo.channels.replied("T1", "C1", c, f"{base + 120}.0", "U2", NOW)
+    assert (closed.id, closed.status, closed.first_reply_at) == (item_id, "done", NOW)

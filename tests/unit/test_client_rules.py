@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.core.clients import Fold, OpenItem, answers, fold, slack_ts
+from bot.core.clients import Fold, Message, OpenItem, answers, fold, slack_ts
 from bot.core.items import ItemView, NewItem
 
 T0 = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
@@ -86,6 +86,17 @@ def test_a_team_message_answers_earlier_client_messages_in_its_place() -> None:
     assert not answers(threaded, "C1", None, "300.0")
     assert answers(threaded, "C1", "150.0", "300.0")
     assert answers(loose, "C1", "100.000100", "300.0")  # its own thread
+
+
+def test_a_reply_to_any_message_folded_into_an_item_answers_it() -> None:
+    item = _reply("100.0")
+    messages = [Message("100.0", None), Message("160.0", None), Message("900.0", "100.0")]
+    assert answers(item, "C1", "160.0", "170.0", messages)  # in the folded message's thread
+    assert answers(item, "C1", "100.0", "950.0", messages)  # in the first's thread
+    assert answers(item, "C1", None, "120.0", messages)  # in the channel, after the first
+    assert not answers(item, "C1", "160.0", "170.0")  # the first alone: not its thread
+    assert not answers(item, "C1", "300.0", "400.0", messages)  # another thread
+    assert not answers(item, "C1", "160.0", "150.0", messages)  # before it: out of order
 
 
 def test_a_thread_parent_is_not_in_a_thread_and_ts_sort_in_time() -> None:
