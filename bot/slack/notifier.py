@@ -83,7 +83,10 @@ class SlackNotifier:
     def _permalinks(self, eod: EndOfDay | None) -> dict[int, str]:
         """Links to the client messages owed a reply; a failed look-up just leaves one out."""
         links: dict[int, str] = {}
-        for item in (eod.replies + eod.backlog) if eod else []:
+        # only items the DM can show (it has room for fewer than 25 rows): one call each
+        owed = [i for i in eod.overdue if i.kind == "reply"] + eod.replies if eod else []
+        shown = owed + eod.backlog if eod else []
+        for item in shown[: nudges.MAX_BLOCKS // 2]:
             if item.message_ts and item.channel_id:
                 try:
                     found = self._call(

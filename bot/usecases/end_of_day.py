@@ -38,17 +38,28 @@ class EndOfDayNudge:
         if due.now >= cal.end_of_day_on(day):
             return "the working day was over before it could be sent", None
         start, end = cal.start_of_day_on(day), cal.end_of_day_on(day)
+        overdue: list[ItemView] = []
         due_today: list[ItemView] = []
         replies: list[ItemView] = []
         backlog: list[ItemView] = []
         for item in self.repo.open_items(n.team_id, owner_id=n.recipient_id, limit=1000):
             if start <= item.due_at <= end:
-                (replies if item.kind == "reply" else due_today).append(item)
+                if item.due_at < due.now:  # missed today: the client must hear now
+                    overdue.append(item)
+                else:
+                    (replies if item.kind == "reply" else due_today).append(item)
             elif item.due_at < start:
                 backlog.append(item)
+        overdue.sort(key=lambda i: (i.due_at, i.id), reverse=True)  # the latest miss first
+        due_today.sort(key=lambda i: (i.due_at, i.id))
+        replies.sort(key=lambda i: (i.due_at, i.id))
         backlog.sort(key=lambda i: i.due_at, reverse=True)  # start where you are: newest first
         content = EndOfDay(
-            due_today, replies, backlog[:BACKLOG_SHOWN], max(0, len(backlog) - BACKLOG_SHOWN)
+            due_today,
+            replies,
+            backlog[:BACKLOG_SHOWN],
+            max(0, len(backlog) - BACKLOG_SHOWN),
+            overdue,
         )
         if content.empty():
             return "nothing to say", None

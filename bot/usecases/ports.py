@@ -5,7 +5,7 @@ The Slack implementations live in bot/slack/; tests and benchmarks may pass thei
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -72,15 +72,18 @@ class NudgeView:
 
 @dataclass(frozen=True)
 class EndOfDay:
-    """The end-of-day DM: today's items, replies owed, and a little of the backlog."""
+    """The end-of-day DM: what missed its deadline today, what is still due today, replies
+    owed, and a little of the backlog. Each list is in the order it is shown, most urgent
+    first; an item is in one list only."""
 
-    due_today: list[ItemView]
-    replies: list[ItemView]
-    backlog: list[ItemView]
-    backlog_more: int
+    due_today: list[ItemView]  # promises due later today, soonest first
+    replies: list[ItemView]  # replies owed later today, soonest first
+    backlog: list[ItemView]  # a few from before today, newest first
+    backlog_more: int  # how many more the backlog holds
+    overdue: list[ItemView] = field(default_factory=list)  # missed today, latest miss first
 
     def empty(self) -> bool:
-        return not (self.due_today or self.replies or self.backlog)
+        return not (self.overdue or self.due_today or self.replies or self.backlog)
 
 
 class Messenger(Protocol):

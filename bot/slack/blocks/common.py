@@ -20,6 +20,23 @@ Message = dict[str, Any]
 
 _BROADCAST = re.compile(r"<!(channel|here|everyone)(?:\|[^>]*)?>")
 _SUBTEAM = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|@?([^>]*))?>")
+_OPEN_TOKEN = re.compile(r"<[^>]*$|&[a-z]{0,5}$")
+
+# Slack's Block Kit limits (https://api.slack.com/reference/block-kit/blocks)
+SECTION_TEXT_MAX = 3000  # a section's text, and a context element's
+BUTTON_TEXT_MAX = 75  # a button's text and its accessibility label
+OPTION_TEXT_MAX = 75  # a select option's text
+MESSAGE_TEXT_MAX = 40_000  # a message's top-level (notification/fallback) text
+MESSAGE_BLOCKS_MAX = 50  # blocks in one message
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, ending in "…" when cut, never cutting a `<@U…>` mention,
+    a `<!date…>` token or an `&amp;` in half (the whole token goes)."""
+    if len(text) <= limit:
+        return text
+    cut = _OPEN_TOKEN.sub("", text[: limit - 1])
+    return cut.rstrip() + "…"
 
 
 def safe(text: str) -> str:
@@ -37,22 +54,28 @@ def when(at: datetime, tz: str) -> str:
     return f"<!date^{int(at.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
 
 
-def describe(item: ItemView) -> str:
-    """What it is and for whom: `_send the deck_ for *Acme*`, `reply to *Acme* about _…_`."""
-    what = safe(item.what)
+def describe(item: ItemView, limit: int | None = None) -> str:
+    """What it is and for whom: `_send the deck_ for *Acme*`, `reply to *Acme* about _…_`;
+    with `limit`, the item's text is clipped to that many characters (the client's to 100)."""
+    what = safe(clip(item.what, limit) if limit else item.what)
+    client = item.client and safe(clip(item.client, 100) if limit else item.client)
     if item.kind == "reply":
-        return f"reply to *{safe(item.client or 'the client')}*" + (
+        return f"reply to *{client or 'the client'}*" + (
             "" if what.startswith("Reply to ") else f" about _{what}_"
         )
-    return f"_{what}_" + (f" for *{safe(item.client)}*" if item.client else "")
+    return f"_{what}_" + (f" for *{client}*" if client else "")
 
 
 def section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    """A mrkdwn section; text past Slack's 3,000 characters is clipped, never refused."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_TEXT_MAX)}}
 
 
 def context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+    return {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": clip(text, SECTION_TEXT_MAX)}],
+    }
 
 
 def answer(text: str, *sections: str, footer: str | None = None) -> Message:
@@ -64,15 +87,21 @@ def answer(text: str, *sections: str, footer: str | None = None) -> Message:
     return {"text": text, "blocks": blocks}
 
 
-def button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
+def button(
+    text: str, action_id: str, value: str, style: str | None = None, label: str | None = None
+) -> Block:
+    """A button; `label` is what a screen reader says (e.g. "Done: #42"). Both are clipped
+    to Slack's 75 characters."""
     element: Block = {
         "type": "button",
-        "text": {"type": "plain_text", "text": text, "emoji": True},
+        "text": {"type": "plain_text", "text": clip(text, BUTTON_TEXT_MAX), "emoji": True},
         "action_id": action_id,
         "value": value,
     }
     if style:
         element["style"] = style
+    if label:
+        element["accessibility_label"] = clip(label, BUTTON_TEXT_MAX)
     return element
 
 

@@ -8,13 +8,12 @@ while there is room. The buttons are the nudges' own (same action IDs, same hand
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
 from bot.core.durations import format_duration
 from bot.core.items import ItemView
-from bot.slack.blocks.common import button, chunks, context, safe, section, when
+from bot.slack.blocks.common import button, chunks, clip, context, safe, section, when
 from bot.slack.blocks.nudges import DONE, MORE_TIME, snooze_menu
 from bot.usecases.home import (
     BACKLOG_MAX,
@@ -237,16 +236,6 @@ def _footer(data: HomeData) -> list[dict[str, Any]]:
 
 
 # ---- text that must fit ----------------------------------------------------------------
-
-_OPEN_TOKEN = re.compile(r"<[^>]*$|&[a-z]{0,5}$")
-
-
-def clip(text: str, limit: int) -> str:
-    """At most `limit` characters, never cutting a `<@U…>` mention or an `&amp;` in half."""
-    if len(text) <= limit:
-        return text
-    cut = _OPEN_TOKEN.sub("", text[: limit - 1])
-    return cut.rstrip() + "…"
 
 
 def clip_lines(lines: list[str], limit: int) -> str:

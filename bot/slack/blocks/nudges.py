@@ -12,7 +12,18 @@ from typing import Any
 from bot.core.durations import format_duration
 from bot.core.items import ItemView
 from bot.core.plan import Kind
-from bot.slack.blocks.common import button, context, describe, safe, section, when
+from bot.slack.blocks.common import (
+    MESSAGE_BLOCKS_MAX,
+    MESSAGE_TEXT_MAX,
+    OPTION_TEXT_MAX,
+    button,
+    clip,
+    context,
+    describe,
+    safe,
+    section,
+    when,
+)
 from bot.usecases.coverage import span_text
 from bot.usecases.ports import EndOfDay, NudgeView
 
@@ -23,7 +34,10 @@ HAND_OFF = "nudge_handoff"
 FOLLOW_UP_DONE = "followup_done"
 FOLLOW_UP_SKIP = "followup_skip"
 METADATA_TYPE = "promise_nudge"
-MAX_BLOCKS = 50
+MAX_BLOCKS = MESSAGE_BLOCKS_MAX
+EOD_MIN_BLOCKS = 6  # the end-of-day list's title, a group with one row, "…and N more"
+WHAT_MAX = 300  # characters of an item's text in an end-of-day row (2 blocks per row)
+NUDGE_WHAT_MAX = 2000  # …in a single nudge, whose line has a few hundred more
 COVERAGE_LISTED = 20  # items with buttons in one coverage DM (2 blocks each, of Slack's 50)
 
 
@@ -34,21 +48,25 @@ def snooze_menu(item_id: int) -> dict[str, Any]:
         "action_id": SNOOZE,
         "placeholder": {"type": "plain_text", "text": "Snooze"},
         "options": [
-            {"text": {"type": "plain_text", "text": label}, "value": f"{item_id}:{choice}"}
+            {
+                "text": {"type": "plain_text", "text": clip(label, OPTION_TEXT_MAX)},
+                "value": f"{item_id}:{choice}",
+            }
             for label, choice in options
         ],
     }
 
 
 def item_actions(item: ItemView, nudge_id: int, *, snooze: bool = True) -> dict[str, Any]:
+    """The buttons for one item; each says which item it acts on to a screen reader."""
     value = str(item.id)
     elements = [
-        button("Done", DONE, value, "primary"),
-        button("Need more time", MORE_TIME, value),
+        button("Done", DONE, value, "primary", label=f"Done: #{item.id}"),
+        button("Need more time", MORE_TIME, value, label=f"Need more time: #{item.id}"),
     ]
     if snooze:
         elements.append(snooze_menu(item.id))
-    elements.append(button("Hand off", HAND_OFF, value))
+    elements.append(button("Hand off", HAND_OFF, value, label=f"Hand off: #{item.id}"))
     return {"type": "actions", "block_id": f"item-{item.id}-{nudge_id}", "elements": elements}
 
 
@@ -61,16 +79,16 @@ def nudge_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[dic
     if view.kind == Kind.QUIET:
         since = when(view.quiet_since, tz) if view.quiet_since else "a while"
         line = (
-            f":shushing_face: *{safe(view.client or 'A client')}* hasn't written in "
+            f":shushing_face: *{safe(clip(view.client or 'A client', 200))}* hasn't written in "
             f"<#{view.channel_id}> since {since}. A short check-in keeps them close — "
             "reach out before they drift."
         )
-        return f"{view.client} has gone quiet", [section(line)]
+        return f"{clip(view.client or 'A client', 200)} has gone quiet", [section(line)]
     if view.kind == Kind.COVERAGE:
         return coverage_blocks(view, tz, now)
     item = view.item
     assert item is not None
-    label = f"*#{item.id}* {describe(item)}"
+    label = f"*#{item.id}* {describe(item, NUDGE_WHAT_MAX)}"
     due = when(item.due_at, tz)
     match view.kind:
         case Kind.BEFORE | Kind.SNOOZED:
@@ -96,7 +114,7 @@ def nudge_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[dic
                 item_actions(item, view.nudge_id, snooze=False),
             ]
         case Kind.ESCALATE:
-            client = f", for *{safe(item.client)}*" if item.client else ""
+            client = f", for *{safe(clip(item.client, 200))}*" if item.client else ""
             line = (
                 f":mega: SLA: {label} owned by <@{item.owner_id}>{client} was due {due} and "
                 f"is still open — late by {_late(item, now)}. <@{item.owner_id}> was told first."
@@ -140,7 +158,7 @@ def coverage_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[
     for item in view.items[:COVERAGE_LISTED]:
         where = f" · <#{item.channel_id}>" if item.channel_id else ""
         blocks.append(
-            section(f"*#{item.id}* {describe(item)} — due {when(item.due_at, tz)}{where}")
+            section(f"*#{item.id}* {describe(item, WHAT_MAX)} — due {when(item.due_at, tz)}{where}")
         )
         value = str(item.id)
         blocks.append(
@@ -162,30 +180,78 @@ def coverage_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[
     return f"You're away {span}: {count} item{'s' if count != 1 else ''} to hand off", blocks
 
 
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def end_of_day_blocks(
-    eod: EndOfDay, tz: str, now: datetime, nudge_id: int = 0, links: dict[int, str] | None = None
+    eod: EndOfDay,
+    tz: str,
+    now: datetime,
+    nudge_id: int = 0,
+    links: dict[int, str] | None = None,
+    room: int = MAX_BLOCKS,
 ) -> tuple[str, list[dict[str, Any]]]:
-    blocks: list[dict[str, Any]] = [section(":city_sunset: *Before you wrap up today*")]
+    """The end-of-day list in at most `room` blocks: each group under its title, most urgent
+    first (overdue, due today, replies owed, the backlog), each item a section with its own
+    buttons right below it. What doesn't fit is counted in an "…and N more" line, and the
+    notification text counts every group as the list does."""
     links = links or {}
+    blocks: list[dict[str, Any]] = [section(":city_sunset: *Before you wrap up today*")]
+    room -= 2  # the title above, and a last "…and N more" line should whole groups not fit
+    hidden = 0
 
-    def lines(title: str, items: list[ItemView]) -> None:
-        if items:
-            rows = [
-                f"• *#{i.id}* {describe(i)} — due {when(i.due_at, tz)}"
-                + (f" · <{links[i.id]}|see the message>" if i.id in links else "")
-                for i in items
-            ]
-            blocks.append(section(f"*{title}*\n" + "\n".join(rows)))
-            for i in items:
-                blocks.append(item_actions(i, nudge_id, snooze=False))
+    def group(title: str, items: list[ItemView], more: str, extra: int = 0) -> None:
+        nonlocal room, hidden
+        if not items:
+            return
+        fit = max(0, (room - 2) // 2)  # the group's title and its "more" line, 2 per row
+        shown = items[:fit]
+        if not shown:
+            hidden += len(items) + extra
+            return
+        blocks.append(section(f"*{title}*"))
+        for i in shown:
+            was = "was due" if i.due_at < now else "due"
+            link = f" · <{links[i.id]}|see the message>" if i.id in links else ""
+            row = f"• *#{i.id}* {describe(i, WHAT_MAX)} — {was} {when(i.due_at, tz)}{link}"
+            blocks.append(section(row))
+            blocks.append(item_actions(i, nudge_id, snooze=False))
+        room -= 1 + 2 * len(shown)
+        left = len(items) - len(shown) + extra
+        if left:
+            blocks.append(context(more.format(n=left)))
+            room -= 1
 
-    lines("Due today", eod.due_today)
-    lines("Replies owed to clients today", eod.replies)
-    lines("From the backlog (newest first — start where you are)", eod.backlog)
-    if eod.backlog_more:
-        blocks.append(context(f"…and {eod.backlog_more} older. `/promise list` shows them all."))
-    count = len(eod.due_today) + len(eod.replies)
-    return f"End of day: {count} due today, {len(eod.backlog) + eod.backlog_more} overdue", blocks
+    shows_all = "`/promise list` shows them all."
+    group(
+        f"Overdue — tell the client now ({len(eod.overdue)})",
+        eod.overdue,
+        "…and {n} more overdue. " + shows_all,
+    )
+    group(
+        f"Due today ({len(eod.due_today)})", eod.due_today, "…and {n} more due today. " + shows_all
+    )
+    group(
+        f"Replies owed to clients today ({len(eod.replies)})",
+        eod.replies,
+        "…and {n} more replies owed. " + shows_all,
+    )
+    group(
+        "From the backlog (newest first — start where you are)",
+        eod.backlog,
+        "…and {n} older. " + shows_all,
+        eod.backlog_more,
+    )
+    if hidden:
+        blocks.append(context(f"…and {hidden} more. {shows_all}"))
+    counts = [
+        _plural(len(eod.overdue), "overdue", "overdue") if eod.overdue else "",
+        f"{len(eod.due_today)} due today" if eod.due_today else "",
+        _plural(len(eod.replies), "reply owed", "replies owed") if eod.replies else "",
+        f"{len(eod.backlog) + eod.backlog_more} in the backlog" if eod.backlog else "",
+    ]
+    return "End of day: " + ", ".join(c for c in counts if c), blocks
 
 
 def dm(
@@ -195,24 +261,32 @@ def dm(
     now: datetime,
     links: dict[int, str] | None = None,
 ) -> dict[str, Any]:
-    """One DM for all of a person's due nudges, with metadata naming them."""
-    texts: list[str] = []
-    blocks: list[dict[str, Any]] = []
+    """One DM for all of a person's due nudges, with metadata naming them. It fits Slack's
+    limits whatever the data: the end-of-day list gets the blocks the other nudges leave,
+    and nudges that don't fit at all are pointed at."""
+    bodies: list[tuple[NudgeView, str, list[dict[str, Any]]]] = []
     for view in views:
         if view.kind == Kind.EOD:
-            if eod is None:
-                continue
-            text, body = end_of_day_blocks(eod, tz, now, view.nudge_id, links)
+            if eod is not None:
+                bodies.append((view, "", []))  # rendered below, in the room left
         else:
-            text, body = nudge_blocks(view, tz, now)
-        texts.append(text)
+            bodies.append((view, *nudge_blocks(view, tz, now)))
+    used = sum(len(body) for _, _, body in bodies) + len(bodies) - 1  # with the dividers
+    room = max(EOD_MIN_BLOCKS, MAX_BLOCKS - used)
+    for n, (view, _, _) in enumerate(bodies):
+        if view.kind == Kind.EOD and eod is not None:
+            bodies[n] = (view, *end_of_day_blocks(eod, tz, now, view.nudge_id, links, room))
+    blocks: list[dict[str, Any]] = []
+    for n, (_, _, body) in enumerate(bodies):
+        reserve = 0 if n == len(bodies) - 1 else 1  # for the line pointing at the rest
+        if len(blocks) + (1 if blocks else 0) + len(body) > MAX_BLOCKS - reserve:
+            blocks.append(context("More in `/promise list`."))  # whole nudges only
+            break
         if blocks:
             blocks.append({"type": "divider"})
         blocks.extend(body)
-    if len(blocks) > MAX_BLOCKS:  # Slack's limit: keep the first ones, point at the rest
-        blocks = [*blocks[: MAX_BLOCKS - 1], context("More in `/promise list`.")]
     return {
-        "text": " · ".join(texts),
+        "text": clip(" · ".join(text for _, text, _ in bodies), MESSAGE_TEXT_MAX),
         "blocks": blocks,
         "metadata": {
             "event_type": METADATA_TYPE,
@@ -230,11 +304,11 @@ def answered(message: dict[str, Any], block_id: str, line: str) -> dict[str, Any
 
 
 def handed_off_dm(item: ItemView, previous_owner: str, actor: str, tz: str) -> dict[str, Any]:
-    client = f" for *{safe(item.client)}*" if item.client else ""
+    client = f" for *{safe(clip(item.client, 200))}*" if item.client else ""
     where = f" (agreed in <#{item.channel_id}>)" if item.channel_id else ""
     by = f"<@{actor}>" + (f" on behalf of <@{previous_owner}>" if actor != previous_owner else "")
     line = (
-        f":handshake: {by} handed you *#{item.id}* _{safe(item.what)}_{client}, due "
+        f":handshake: {by} handed you *#{item.id}* _{safe(clip(item.what, NUDGE_WHAT_MAX))}_{client}, due "
         f"{when(item.due_at, tz)}{where}. It's yours now: you'll get the reminders."
     )
     return {"text": f"You now own #{item.id}", "blocks": [section(line), item_actions(item, 0)]}
