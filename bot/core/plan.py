@@ -25,6 +25,7 @@ class Kind(StrEnum):
     QUIET = "quiet"  # a client channel has gone quiet: reach out
     RESUME = "resume"  # not a message: the wait on the client ends, the clock runs again
     COVERAGE = "coverage"  # per absence: what falls due while you're away — hand it off
+    ARRIVED = "arrived"  # a client message after today's end-of-day DM: still today's to answer
     DIGEST = "digest"  # per channel, not a DM: the digest of closed loops (bot/usecases/digest.py)
     WEEKLY = "weekly"  # the weekly digest, with its chart
 
@@ -163,6 +164,20 @@ def _utc(dt: datetime) -> datetime:
     if dt.tzinfo is None or dt.utcoffset() is None:
         raise ValueError(f"expected a timezone-aware datetime, got {dt!r}")
     return dt.astimezone(UTC)
+
+
+def heard_today(
+    item: ItemState, now: datetime, owner_cal: WorkCalendar, eod_sent_today: bool
+) -> Planned | None:
+    """A client message that arrives after the owner's end-of-day DM went out, but before
+    their working day ends, is heard at once (a short DM), not tomorrow, even when the reply
+    SLA gives until the next working day. Nothing for anything else."""
+    if item.kind != "reply" or item.status != "open" or item.waiting or not eod_sent_today:
+        return None
+    today = owner_cal.today(now)
+    if not owner_cal.is_working_day(today) or now >= owner_cal.end_of_day_on(today):
+        return None
+    return Planned(Kind.ARRIVED, item.owner_id, now, f"arrived@{today.isoformat()}")
 
 
 def next_eod(owner_cal: WorkCalendar, cutoff: timedelta, now: datetime) -> tuple[datetime, str]:

@@ -302,6 +302,19 @@ class Outbox:
                 )
             ]
 
+    def was_sent(self, team_id: str, recipient_id: str, key: str) -> bool:
+        """Whether the recipient's row with this key went out (e.g. today's end-of-day DM);
+        one look-up by the unique (team, recipient, key) index."""
+        with self.sessions() as s:
+            status = s.scalar(
+                select(Nudge.status).where(
+                    Nudge.team_id == team_id,
+                    Nudge.recipient_id == recipient_id,
+                    Nudge.key == key,
+                )
+            )
+        return status == SENT
+
     def first_queued(self, team_id: str, item_ids: Iterable[int], kind: str) -> dict[int, datetime]:
         """Each item's earliest queued nudge of `kind` (e.g. when its lead is told), by item
         ID: what `for_item` would say about many items, in one query."""

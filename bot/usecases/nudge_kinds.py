@@ -133,6 +133,7 @@ def table(
             Kind.HEADS_UP: ItemNudge(needs_escalation=True),
             Kind.ESCALATE: on_time,
             Kind.FOLLOW_UP: on_time,
+            Kind.ARRIVED: on_time,
             Kind.EOD: end_of_day,
             Kind.RESUME: resume,
             Kind.QUIET: quiet,

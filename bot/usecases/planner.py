@@ -11,7 +11,7 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.core.items import ItemView
-from bot.core.plan import ItemState, Kind, next_eod, plan_item
+from bot.core.plan import ItemState, Kind, heard_today, next_eod, plan_item
 from bot.store.outbox import Want
 from bot.store.repo import Repo
 from bot.usecases.workplace import Workplace
@@ -67,6 +67,8 @@ class Planner:
         policy = self.workplace.policy(team_id)
         owner_cal = self.workplace.calendar_for(team_id, owner_id)
         lead_cal = self.workplace.calendar_for(team_id, lead) if lead else None
+        eod_key = f"eod@{owner_cal.today(now).isoformat()}"
+        eod_sent = self.repo.outbox.was_sent(team_id, owner_id, eod_key)
 
         def plan(item: ItemView) -> list[Want]:
             state = ItemState(
@@ -81,6 +83,8 @@ class Planner:
                 waiting_until=item.waiting_until,
             )
             planned = plan_item(state, policy, now, owner_cal, lead, lead_cal)
+            if (heard := heard_today(state, now, owner_cal, eod_sent)) is not None:
+                planned.append(heard)
             return [Want(p.recipient, p.kind, f"{item.id}:{p.reason}", p.at) for p in planned]
 
         return plan

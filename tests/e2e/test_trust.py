@@ -12,9 +12,10 @@ import pytest
 from tests.e2e import test_client_messages
 from tests.e2e.conftest import at
 from tests.e2e.harness import Bot, text_of, tick_at
+from tests.e2e.test_client_messages import client_says, settle, ts_at
 from tests.e2e.test_digest import DIGEST_CHANNEL, ENV, digests, promise, rows
 from tests.e2e.test_nudges import at as nudge_at
-from tests.e2e.test_nudges import click, dms
+from tests.e2e.test_nudges import click, dms, nudges
 
 watched = test_client_messages.watched  # the fixture: C0CLIENT watched as "Acme"
 
@@ -148,3 +149,35 @@ def test_an_internal_channel_keeps_the_timing(bot: Bot) -> None:
     bot.clock.set(nudge_at(14))
     bot.command(f"done {item.id}")
     assert "late by 3 h" in _thank_you(bot, "C0CLIENT")
+
+
+def test_a_client_message_after_the_end_of_day_dm_is_heard_the_same_day(watched: Bot) -> None:
+    client_says(watched, "Can you send the deck?", ts_at(nudge_at(10)))
+    settle(watched)
+    tick_at(watched, nudge_at(16, 30))  # the end-of-day DM lists the deck
+    assert "send the deck" in text_of(dms(watched, "U0OWNER")[-1])
+    watched.clock.set(nudge_at(16, 40))
+    client_says(watched, "Also, can you resend the invoice?", ts_at(nudge_at(16, 40)))
+    settle(watched)
+    assert tick_at(watched, nudge_at(16, 40)).sent == 1
+    heard = text_of(dms(watched, "U0OWNER")[-1])
+    assert "New since your end-of-day list" in heard and "resend the invoice" in heard
+
+
+def test_before_the_end_of_day_dm_a_client_message_waits_for_it(watched: Bot) -> None:
+    watched.clock.set(nudge_at(15))
+    client_says(watched, "Can you send the deck?", ts_at(nudge_at(15)))
+    settle(watched)
+    assert [n.kind for n in nudges(watched) if n.kind == "arrived"] == []
+    tick_at(watched, nudge_at(16, 30))
+    assert "send the deck" in text_of(dms(watched, "U0OWNER")[-1])
+
+
+def test_after_the_working_day_a_client_message_is_tomorrows(watched: Bot) -> None:
+    client_says(watched, "Can you send the deck?", ts_at(nudge_at(10)))
+    settle(watched)
+    tick_at(watched, nudge_at(16, 30))
+    watched.clock.set(nudge_at(17, 30))
+    client_says(watched, "And the invoice?", ts_at(nudge_at(17, 30)))
+    settle(watched)
+    assert [n.kind for n in nudges(watched) if n.kind == "arrived"] == []

@@ -94,6 +94,12 @@ def nudge_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[dic
         case Kind.BEFORE | Kind.SNOOZED:
             line = f":alarm_clock: {label} is due {due}. Can you make it? If not, say so now."
             return f"#{item.id} is due soon", [section(line), item_actions(item, view.nudge_id)]
+        case Kind.ARRIVED:
+            line = (
+                f":incoming_envelope: New since your end-of-day list: {label}, due {due}. "
+                "A short reply today keeps the client in the loop."
+            )
+            return f"New today: #{item.id}", [section(line), item_actions(item, view.nudge_id)]
         case Kind.MISSED:
             line = (
                 f":rotating_light: {label} was due {due}. *Tell the client now* and agree on "
