@@ -11,6 +11,7 @@ from bot.core.calendar import WorkCalendar
 from bot.core.plan import (
     ItemState,
     Kind,
+    heard_today,
     plan_item,
 )
 from tests.unit.plan_cases import (
@@ -382,3 +383,31 @@ def test_it_does_not_follow_up_once_the_moment_has_passed() -> None:
 )
 def test_it_plans_nothing_for_replies_closed_cancelled_or_waiting_items(item: ItemState) -> None:
     assert plan_item(item, POLICY, t("2026-03-04 09:00"), UTC_CAL, lead=LEAD) == []
+
+
+# Heard the same day
+
+
+def _reply(due: datetime, kind: str = "reply") -> ItemState:
+    return ItemState(kind=kind, status="open", owner_id=OWNER, due_at=due, created_at=due)
+
+
+def test_a_client_message_after_the_end_of_day_dm_is_heard_at_once() -> None:
+    now = datetime(2026, 3, 3, 16, 40, tzinfo=UTC)  # a Tuesday, after the 16:30 DM
+    tomorrow = datetime(2026, 3, 4, 17, tzinfo=UTC)
+    heard = heard_today(_reply(tomorrow), now, UTC_CAL, eod_sent_today=True)
+    assert heard == Planned(Kind.ARRIVED, OWNER, now, "arrived@2026-03-03")
+
+
+@pytest.mark.parametrize(
+    ("kind", "at", "sent"),
+    [
+        ("reply", datetime(2026, 3, 3, 16, 40, tzinfo=UTC), False),  # the list will carry it
+        ("reply", datetime(2026, 3, 3, 17, 30, tzinfo=UTC), True),  # the day is over
+        ("reply", datetime(2026, 3, 7, 12, tzinfo=UTC), True),  # a Saturday
+        ("promise", datetime(2026, 3, 3, 16, 40, tzinfo=UTC), True),  # not a client message
+    ],
+)
+def test_nothing_is_heard_early_otherwise(kind: str, at: datetime, sent: bool) -> None:
+    item = _reply(datetime(2026, 3, 4, 17, tzinfo=UTC), kind)
+    assert heard_today(item, at, UTC_CAL, eod_sent_today=sent) is None
