@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,6 +11,7 @@ from bot.core.calendar import WorkCalendar
 from bot.core.plan import (
     ItemState,
     Kind,
+    Planned,
     heard_today,
     plan_item,
 )
