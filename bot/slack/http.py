@@ -169,6 +169,7 @@ def make_server(
     host: str,
     port: int,
     threads: int = 8,
+    wake_every: float = 1.0,
 ) -> Any:
     """A waitress server (not started); `.run()` serves, `.close()` stops, `.effective_port`."""
     return create_server(
@@ -178,4 +179,7 @@ def make_server(
         threads=threads,
         max_request_body_size=MAX_BODY,
         ident="promise-bot",
+        # How often the idle loop wakes: also how long `.close()` from another thread may
+        # take to end `.run()` (tests close one server per test).
+        asyncore_loop_timeout=wake_every,
     )

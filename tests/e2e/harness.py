@@ -61,7 +61,8 @@ class Bot:
         self.fake = fake
         self.clock = clock
         self.runtime: Runtime = build_runtime(settings, clock)
-        self.server = make_server(self.runtime.web(), "127.0.0.1", 0, threads=4)
+        # Woken often, so closing it at the end of each test takes milliseconds, not a second.
+        self.server = make_server(self.runtime.web(), "127.0.0.1", 0, threads=4, wake_every=0.02)
         self.port = self.server.effective_port
         self._thread = serve_in_background(self.server)
 
