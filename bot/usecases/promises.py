@@ -9,7 +9,7 @@ an item.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from bot.clock import Clock
@@ -119,21 +119,9 @@ class Promises:
             due = parse_when(c.when, now, cal)
         except WhenError as e:
             return Problem(str(e), cmd.EXAMPLE_CREATE)
-        item = self.repo.create_item(
-            NewItem(
-                team_id=who.team_id,
-                kind=ItemKind.PROMISE,
-                what=c.what,
-                client=self._client_of(who),
-                owner_id=owner,
-                creator_id=who.user_id,
-                channel_id=who.channel_id,
-                due_at=due,
-            ),
-            now,
+        return self._record(
+            who, ItemKind.PROMISE, c.what, self._client_of(who), owner, due, cal.tz.key
         )
-        self.planner.replan(item)
-        return Created(item, cal.tz.key)
 
     def reply(self, who: Invocation, c: cmd.Reply) -> Result:
         owner = c.owner or who.user_id
@@ -149,21 +137,33 @@ class Promises:
                 due = parse_when(c.when, now, cal)
             except WhenError as e:
                 return Problem(str(e), cmd.EXAMPLE_REPLY)
-        item = self.repo.create_item(
-            NewItem(
-                team_id=who.team_id,
-                kind=ItemKind.REPLY,
-                what=c.about or f"Reply to {c.client}",
-                client=c.client,
-                owner_id=owner,
-                creator_id=who.user_id,
-                channel_id=who.channel_id,
-                due_at=due,
-            ),
-            now,
+        what = c.about or f"Reply to {c.client}"
+        return self._record(who, ItemKind.REPLY, what, c.client, owner, due, cal.tz.key)
+
+    def _record(
+        self,
+        who: Invocation,
+        kind: ItemKind,
+        what: str,
+        client: str | None,
+        owner: str,
+        due: datetime,
+        tz: str,
+    ) -> Created:
+        """Store a new item made by a command in `who`'s channel, and plan its nudges."""
+        new = NewItem(
+            team_id=who.team_id,
+            kind=kind,
+            what=what,
+            client=client,
+            owner_id=owner,
+            creator_id=who.user_id,
+            channel_id=who.channel_id,
+            due_at=due,
         )
+        item = self.repo.create_item(new, self.clock.now())
         self.planner.replan(item)
-        return Created(item, cal.tz.key)
+        return Created(item, tz)
 
     def list(self, who: Invocation, c: cmd.ListItems) -> Result:
         tz = self.workplace.calendar_for(who.team_id, who.user_id).tz.key
