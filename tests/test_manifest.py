@@ -10,6 +10,7 @@ missing (a fresh clone) and fail instead under `PROMISE_REQUIRE_SHARED=1`, as in
 
 from __future__ import annotations
 
+import ast
 import copy
 import io
 import json
@@ -28,19 +29,30 @@ PRODUCT_FILE = "PRODUCT.md"
 MANIFEST_PATH = REPO / "manifest.yml"
 ENV_EXAMPLE_PATH = REPO / ".env.example"
 
-# Bot scopes the product needs (see PRODUCT.md: DMs, client channels, time zones, App Home).
-REQUIRED_SCOPES = {
-    "commands",
-    "chat:write",
-    "im:write",
-    "im:history",
-    "users:read",
-    "channels:history",
-    "groups:history",
-    "channels:read",
-    "groups:read",
-    "team:read",
+# The Web API methods the bot calls, as slack-sdk names them (`chat_postMessage`), and the bot
+# scopes each needs *as the bot uses it*: `conversations_history` reads the DM with the app
+# (a nudge sent before a crash) and the digest channel (public or private); `conversations_info`
+# and `conversations_join` are for watched client channels. A method the code calls that is
+# missing here fails the test, so a new call forces a decision about its scope.
+METHOD_SCOPES: dict[str, frozenset[str]] = {
+    "auth_test": frozenset(),
+    "chat_getPermalink": frozenset(),
+    "chat_postEphemeral": frozenset({"chat:write"}),
+    "chat_postMessage": frozenset({"chat:write"}),
+    "chat_update": frozenset({"chat:write"}),
+    "conversations_history": frozenset({"im:history", "channels:history", "groups:history"}),
+    "conversations_info": frozenset({"channels:read", "groups:read"}),
+    "conversations_join": frozenset({"channels:join"}),
+    "conversations_open": frozenset({"im:write"}),
+    "files_upload_v2": frozenset({"files:write"}),
+    "users_info": frozenset({"users:read"}),
+    "views_open": frozenset(),
+    "views_publish": frozenset(),
+    "views_update": frozenset(),
 }
+_METHOD_NAME = re.compile(
+    r"^(auth|bots|chat|conversations|files|reactions|team|users|usergroups|views)_[a-zA-Z0-9_]+$"
+)
 REQUIRED_EVENTS = {"app_home_opened", "message.channels", "message.groups"}
 
 # For each bot event: the scopes that grant it, any one of which is enough (empty: none needed).
@@ -260,11 +272,41 @@ def test_it_accepts_the_http_mode_variant_described_in_the_manifest_comment() ->
     assert cross_field_problems(manifest) == []
 
 
-def test_it_requests_the_scopes_and_events_the_product_needs() -> None:
+def _methods_called() -> set[str]:
+    """Every Web API method named in `bot/`: called as an attribute of the WebClient
+    (`client.users_info(...)`) or by name (`self._call("chat_postMessage", ...)`)."""
+    found: set[str] = set()
+    for path in (REPO / "bot").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            names = [node.func.attr]
+            if node.func.attr in ("_call", "api_call") and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    names.append(first.value)
+            found |= {name for name in names if _METHOD_NAME.match(name)}
+    return found
+
+
+def test_it_knows_the_scope_of_every_method_the_code_calls() -> None:
+    called = _methods_called()
+    assert {"chat_postMessage", "users_info", "views_open"} <= called  # the scan finds calls
+    assert sorted(called - set(METHOD_SCOPES)) == [], "add these methods to METHOD_SCOPES"
+
+
+def test_it_asks_for_exactly_the_scopes_the_code_uses() -> None:
+    """Every scope the code's calls and events need is asked for, and none besides: an
+    install screen that asks for more than the app uses is a reason not to install it."""
     manifest = _load_manifest()
     bot_scopes = manifest["oauth_config"]["scopes"]["bot"]
     assert len(bot_scopes) == len(set(bot_scopes)), "duplicate bot scopes"
-    assert sorted(REQUIRED_SCOPES - set(bot_scopes)) == []
+    needed = {"commands"} | {s for m in _methods_called() for s in METHOD_SCOPES.get(m, ())}
+    used = set(needed)
+    for event in _bot_events(manifest):
+        used |= EVENT_SCOPES.get(event, frozenset())
+    assert sorted(needed - set(bot_scopes)) == [], "the code calls methods needing these"
+    assert sorted(set(bot_scopes) - used) == [], "nothing in the code needs these"
     assert sorted(REQUIRED_EVENTS - set(_bot_events(manifest))) == []
 
 
