@@ -9,7 +9,7 @@ import re
 import signal
 import sys
 from datetime import timedelta
-from typing import NoReturn
+from typing import IO, NoReturn
 
 from bot.config import ConfigError, Settings, load_settings
 
@@ -18,26 +18,42 @@ log = logging.getLogger("bot")
 # Slack retries an event for about an hour; its ID is kept this long to catch late copies.
 SEEN_EVENTS_KEPT = timedelta(days=3)
 _SECRET = re.compile(r"\b(xox[abposr]|xapp)-[A-Za-z0-9-]+")
-_DB_PASSWORD = re.compile(r"(://[^:/@]+:)[^@]+@")
+# A password in a database URL: `scheme://user:password@host`. Neither part crosses a
+# space, slash or quote, so a line holding a URL and, later, an "@" is left as it was.
+_DB_PASSWORD = re.compile(r"(://[^:/@\s'\"]+:)[^@/\s'\"]+@")
+# A response_url (`https://hooks.slack.com/commands/T…/123…/secret`, or `actions/`): its last
+# part lets anyone answer in the user's name for half an hour, so it is a credential too.
+_RESPONSE_URL = re.compile(
+    r"((?:/|%2F)(?:commands|actions)(?:/|%2F)[TE][A-Z0-9]+(?:/|%2F)\d+(?:/|%2F))[A-Za-z0-9]+",
+    re.IGNORECASE,
+)
 
 
 class RedactSecrets(logging.Filter):
-    """Tokens never reach the logs, even inside a library's message."""
+    """Tokens, passwords and response URLs never reach the logs, even inside a library's
+    message or a traceback; everything else in the line is left exactly as it was."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
         return True
 
 
 def redact(text: str) -> str:
-    return _DB_PASSWORD.sub(r"\1***@", _SECRET.sub(r"\1-***", text))
+    text = _SECRET.sub(r"\1-***", text)
+    text = _DB_PASSWORD.sub(r"\1***@", text)
+    return _RESPONSE_URL.sub(r"\1***", text)
 
 
-def setup_logging(level: str) -> None:
-    handler = logging.StreamHandler()
+def setup_logging(level: str, stream: IO[str] | None = None) -> None:
+    """One handler on the root logger (stderr unless told), every line redacted."""
+    handler = logging.StreamHandler(stream)
     handler.addFilter(RedactSecrets())
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler], force=True)

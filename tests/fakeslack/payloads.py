@@ -68,8 +68,11 @@ class Payloads(SlackState):
         }
 
     def response_url(self) -> str:
-        """A fresh response_url served by the fake (usable 5 times, like Slack's)."""
-        url = f"{self.base_url}/respond/{uuid.uuid4().hex}"
+        """A fresh response_url served by the fake (usable 5 times, like Slack's), shaped like
+        Slack's `https://hooks.slack.com/commands/T…/<digits>/<secret>`, whose last part is a
+        credential that must never reach the logs."""
+        digits = uuid.uuid4().int % 10**13
+        url = f"{self.base_url}/commands/T0001/{digits}/{uuid.uuid4().hex[:24]}"
         with self._lock:
             self._response_urls[url] = 0
         return url

@@ -96,7 +96,7 @@ class Transport(FaultSwitches):
         try:
             if parts.path.startswith("/api/"):
                 self._serve_api(handler, parts.path[len("/api/") :], parts.query, raw)
-            elif parts.path.startswith("/respond/"):
+            elif parts.path.startswith(("/commands/", "/actions/", "/respond/")):
                 self._serve_response_url(handler, raw)
             elif parts.path.startswith("/upload/v1/"):
                 self._serve_upload(handler, parts.path.rsplit("/", 1)[-1], raw)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -77,7 +78,7 @@ def test_form_encoded_json_fields_are_decoded_for_inspection(
 
 def test_response_url_records_payloads(fake: FakeSlack) -> None:
     url = fake.response_url()
-    assert url.startswith(fake.base_url + "/respond/")
+    assert re.fullmatch(re.escape(fake.base_url) + r"/commands/T0001/\d+/[0-9a-f]{24}", url)
     assert url != fake.response_url()
 
     sent = WebhookClient(url).send(text="Promise saved", response_type="ephemeral")
@@ -93,5 +94,5 @@ def test_response_url_records_payloads(fake: FakeSlack) -> None:
     for _ in range(3):
         WebhookClient(url).send(text="more")
     assert WebhookClient(url).send(text="sixth").status_code == 404  # 5 uses, like Slack
-    assert WebhookClient(fake.base_url + "/respond/nope").send(text="x").status_code == 404
+    assert WebhookClient(fake.base_url + "/commands/T0001/1/nope").send(text="x").status_code == 404
     assert len(fake.wait_for_response(url, count=7)) == 7
