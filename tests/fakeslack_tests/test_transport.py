@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
