@@ -171,6 +171,7 @@ def _run(settings: Settings, *, http: bool, port: int | None, host: str) -> None
             fail(
                 f"Slack refused SLACK_APP_TOKEN ({_first_line(e)}): check it in .env, or leave it out to serve HTTP"
             )
+        runtime.health.watch_socket(handler.client.is_connected)
         log.info(
             "connected to Slack in Socket Mode; health checks on port %s", server.effective_port
         )

@@ -17,6 +17,7 @@ from bot.slack.app import UseCases, build_app
 from bot.slack.client import build_web_client
 from bot.slack.digest_poster import SlackDigestPoster
 from bot.slack.directory import SlackDirectory
+from bot.slack.health import Health
 from bot.slack.home_screen import SlackHomeScreen
 from bot.slack.http import WebApp
 from bot.slack.notifier import SlackNotifier
@@ -54,11 +55,12 @@ class Runtime:
     app: App
     gate: AckFirst
     after_ack: AfterAckExecutor
+    health: Health
 
     def web(self) -> WebApp:
         return WebApp(
             self.app,
-            healthy=lambda: ping(self.repo.engine),
+            health=self.health,
             signing_secret=self.settings.signing_secret,
             gate=self.gate,
         )
@@ -137,4 +139,5 @@ def build_runtime(
         app=app,
         gate=gate,
         after_ack=after_ack,
+        health=Health(lambda: ping(repo.engine)),
     )

@@ -23,6 +23,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 from waitress.server import create_server
 
+from bot.slack.health import Health
 from bot.slack.priority import AckFirst
 
 log = logging.getLogger(__name__)
@@ -78,12 +79,12 @@ class WebApp:
     def __init__(
         self,
         app: App,
-        healthy: Callable[[], bool],
+        health: Health,
         signing_secret: str,
         gate: AckFirst | None = None,
     ) -> None:
         self.slack = SlackRequestHandler(app, path="/slack/events")
-        self.healthy = healthy
+        self.health = health
         self.verifier = SignatureVerifier(signing_secret)
         self.gate = gate or AckFirst()
         self.refusals = Refusals()
@@ -95,12 +96,10 @@ class WebApp:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == "/healthz" and method in ("GET", "HEAD"):
-            ok = self.healthy()
-            return _plain(
-                start_response,
-                "200 OK" if ok else "503 Service Unavailable",
-                "ok" if ok else "database unreachable",
-            )
+            problem = self.health.problem()
+            if problem is None:
+                return _plain(start_response, "200 OK", "ok")
+            return _plain(start_response, "503 Service Unavailable", problem)
         if path == "/slack/events":
             if method != "POST":
                 return _plain(start_response, "405 Method Not Allowed", "POST only")
