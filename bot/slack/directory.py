@@ -13,6 +13,10 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.usecases.ports import DirectoryUnavailable, Person
 
 _NOT_FOUND = ("user_not_found", "users_not_found")
+# About this one user, not about Slack: the bot may not see them (another organisation it
+# shares no channel with). Such a person is "not found" for a short while, and asked again
+# after that; look-ups of everyone else go on.
+_NOT_VISIBLE = ("user_not_visible",)
 
 
 class SlackDirectory:
@@ -45,12 +49,16 @@ class SlackDirectory:
                 raise DirectoryUnavailable("users.info failed recently")
         try:
             person = self._fetch(team_id, user_id)
+        except _NotVisible:
+            person, kept = None, self.outage_seconds
         except DirectoryUnavailable:
             with self._lock:
                 self._down_until = time.monotonic() + self.outage_seconds
             raise
+        else:
+            kept = self.ttl
         with self._lock:
-            self._cache[key] = (now + self.ttl, person)
+            self._cache[key] = (now + kept, person)
             self._cache.move_to_end(key)
             while len(self._cache) > self.size:
                 self._cache.popitem(last=False)
@@ -62,6 +70,8 @@ class SlackDirectory:
         except SlackApiError as e:
             if e.response.get("error") in _NOT_FOUND:
                 return None
+            if e.response.get("error") in _NOT_VISIBLE:
+                raise _NotVisible from e
             raise DirectoryUnavailable(str(e.response.get("error"))) from e
         except SlackClientError as e:
             raise DirectoryUnavailable(str(e)) from e
@@ -79,6 +89,10 @@ class SlackDirectory:
             while len(self._cache) > self.size:
                 self._cache.popitem(last=False)
         return person
+
+
+class _NotVisible(Exception):
+    """users.info said the bot may not see this user."""
 
 
 def person_from(user: dict[str, Any], team_id: str) -> Person:

@@ -28,6 +28,7 @@ PERMANENT = {
     "account_inactive",
     "user_disabled",
     "cannot_dm_bot",
+    "not_enough_users",
     "is_archived",
     "not_in_channel",
     "invalid_auth",

@@ -80,6 +80,8 @@ class ConversationsMethods(SlackState):
                 raise SlackError("user_not_found")
             if record["deleted"]:
                 raise SlackError("user_disabled")
+        if users == [self.bot_user_id]:
+            raise SlackError("not_enough_users")  # a DM with itself
         if len(users) > 1:
             raise SlackError("method_not_supported_for_channel_type")  # group DMs: not faked
         already = self.dm_channel(users[0]) in self._channels

@@ -111,11 +111,14 @@ class SlackState:
         status_text: str = "",
         status_emoji: str = "",
         status_expiration: int = 0,
+        visible: bool = True,
     ) -> dict[str, Any]:
         """Add (or replace) a user; returns the live record, which tests may mutate.
 
         ``tz=""``/``None`` models a user Slack has no zone for: users.info then answers
         ``"tz": null`` but still a Pacific ``tz_label``/``tz_offset``, as Slack does.
+        ``visible=False``: users.info answers ``user_not_visible`` (another organisation's
+        user the bot shares nothing with).
         """
         if tz:
             ZoneInfo(tz)  # fail fast on a typo rather than in the middle of an API call
@@ -140,6 +143,7 @@ class SlackState:
                 "status_text": status_text,
                 "status_emoji": status_emoji,
                 "status_expiration": status_expiration,
+                "visible": visible,
             }
             self._users[user_id] = record
         return record
@@ -221,8 +225,17 @@ class SlackState:
         return ref
 
     def _ensure_dm(self, user_id: str) -> dict[str, Any]:
+        """The bot's DM with a person; Slack refuses one with a bot or a deactivated user."""
         dm_id = self.dm_channel(user_id)
         channel = self._channels.get(dm_id)
+        record = self._users.get(user_id)
+        if record is not None and channel is None:
+            if record["is_bot"]:
+                raise SlackError(
+                    "not_enough_users" if user_id == self.bot_user_id else "cannot_dm_bot"
+                )
+            if record["deleted"]:
+                raise SlackError("user_disabled")
         if channel is None:
             channel = {
                 "id": dm_id,

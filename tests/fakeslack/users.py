@@ -150,6 +150,8 @@ class UsersMethods(SlackState):
         record = self._users.get(params.get("user", ""))
         if record is None:
             raise SlackError("user_not_found")
+        if not record.get("visible", True):  # e.g. in another organisation, nothing shared
+            raise SlackError("user_not_visible")
         return {
             "ok": True,
             "user": self._user_json(record, include_locale=_truthy(params.get("include_locale"))),

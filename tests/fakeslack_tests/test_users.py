@@ -81,3 +81,27 @@ def test_external_user_belongs_to_their_own_team(fake: FakeSlack, client: WebCli
     assert client.users_info(user="UEXT")["user"]["team_id"] == "T0CLIENT"
     assert client.team_info(team="T0CLIENT")["team"]["name"] == "Client Co"
     assert client.team_info()["team"]["id"] == "T0001"
+
+
+def test_users_info_answers_user_not_visible(fake: FakeSlack, client: WebClient) -> None:
+    fake.add_user("U0HIDDEN", "hidden", visible=False)
+    with pytest.raises(SlackApiError) as excinfo:
+        client.users_info(user="U0HIDDEN")
+    assert api_error(excinfo)["error"] == "user_not_visible"
+
+
+@pytest.mark.parametrize(
+    ("user", "error"),
+    [("U0BOTTY", "cannot_dm_bot"), ("U0LEFT", "user_disabled"), ("UBOT", "not_enough_users")],
+)
+def test_no_dm_with_a_bot_a_deactivated_user_or_itself(
+    fake: FakeSlack, client: WebClient, user: str, error: str
+) -> None:
+    fake.add_user("U0BOTTY", "botty", is_bot=True)
+    fake.add_user("U0LEFT", "left", deleted=True)
+    with pytest.raises(SlackApiError) as opened:
+        client.conversations_open(users=user)
+    assert api_error(opened)["error"] == error
+    with pytest.raises(SlackApiError) as posted:
+        client.chat_postMessage(channel=user, text="hello")
+    assert api_error(posted)["error"] == error
