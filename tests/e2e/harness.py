@@ -7,7 +7,6 @@ import http.client
 import json
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -118,7 +117,7 @@ class Bot:
             "text": text,
             "api_app_id": "A0001",
             "response_url": url,
-            "trigger_id": f"{uuid.uuid4().int % 10**12}.1.{uuid.uuid4().hex}",
+            "trigger_id": self.fake.trigger_id(),
         }
         return urlencode(form), url
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 import uuid
 from typing import Any
 
@@ -13,9 +14,14 @@ from .state import SlackState
 class Payloads(SlackState):
     """Helpers for driving the app as Slack would."""
 
-    def trigger_id(self) -> str:
-        """A fresh trigger_id in Slack's format; each one may open a view only once."""
-        return f"{int(self._now())}.{secrets.randbelow(10**12)}.{secrets.token_hex(16)}"
+    def trigger_id(self, *, age: float = 0.0) -> str:
+        """A fresh trigger_id in Slack's format; each one may open a view only once, and
+        only within TRIGGER_EXPIRES seconds of the click (real seconds, as at Slack).
+        `age`: a click that happened that many seconds ago."""
+        trigger = f"{int(self._now())}.{secrets.randbelow(10**12)}.{secrets.token_hex(16)}"
+        with self._lock:
+            self._issued_triggers[trigger] = time.monotonic() - age
+        return trigger
 
     def event_callback(
         self, event: dict[str, Any], *, event_id: str | None = None

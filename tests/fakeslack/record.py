@@ -104,6 +104,7 @@ class Record(SlackState):
             self._home_views.clear()
             self._uploads.clear()
             self._used_triggers.clear()
+            self._issued_triggers.clear()
             for channel_messages in self._messages.values():
                 channel_messages.clear()
             self._response_url_failure = None

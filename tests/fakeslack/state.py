@@ -57,6 +57,7 @@ class SlackState:
         self._home_views: dict[str, str] = {}
         self._uploads: dict[str, dict[str, Any]] = {}
         self._used_triggers: set[str] = set()
+        self._issued_triggers: dict[str, float] = {}  # trigger_id → time.monotonic() issued
         self._response_urls: dict[str, int] = {}
         # For a fake in another process (benchmarks): accept any /respond/<id> URL.
         self.any_response_url = any_response_url

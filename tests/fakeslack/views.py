@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import copy
 import secrets
+import time
 from typing import Any
 
 from . import blockkit
 from .model import MethodTable, SlackError, _invalid_arguments, _random_id
 from .state import SlackState
+
+TRIGGER_EXPIRES = 3.0  # seconds: Slack's window to open a form after a click
 
 
 class ViewsMethods(SlackState):
@@ -36,6 +39,10 @@ class ViewsMethods(SlackState):
             raise _invalid_arguments("[ERROR] missing required field: trigger_id")
         if trigger_id in self._used_triggers:
             raise _invalid_arguments("invalid `trigger_id`")  # Slack: one view per trigger
+        issued = self._issued_triggers.get(trigger_id)
+        # A trigger this fake never issued (a benchmark's own) is taken as fresh.
+        if issued is not None and time.monotonic() - issued > TRIGGER_EXPIRES:
+            raise SlackError("expired_trigger_id")
         self._used_triggers.add(trigger_id)
 
     def _store_view(

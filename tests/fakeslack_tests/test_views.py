@@ -110,3 +110,14 @@ def test_views_open_update_and_publish(fake: FakeSlack, client: WebClient) -> No
     assert api_error(too_big)["response_metadata"]["messages"] == [
         "[ERROR] no more than 100 items allowed [json-pointer:/view/blocks]"
     ]
+
+
+def test_a_trigger_expires_three_seconds_after_the_click(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    view = {"type": "modal", "title": {"type": "plain_text", "text": "Hi"}, "blocks": []}
+    view["blocks"] = [{"type": "section", "text": {"type": "mrkdwn", "text": "hello"}}]
+    assert client.views_open(trigger_id=fake.trigger_id(age=2.5), view=view)["ok"]
+    with pytest.raises(SlackApiError) as excinfo:
+        client.views_open(trigger_id=fake.trigger_id(age=3.5), view=view)
+    assert api_error(excinfo)["error"] == "expired_trigger_id"

@@ -22,6 +22,7 @@ from bot.slack.listeners import home
 from bot.slack.listeners.commands import ack_now
 from bot.slack.modals import hand_off as hand_off_form
 from bot.slack.modals import more_time as more_time_form
+from bot.slack.modals.opening import open_form
 from bot.slack.notifier import SlackNotifier
 from bot.usecases.home import HomeRefresher
 from bot.usecases.promises import Promises, escape
@@ -148,9 +149,7 @@ def open_more_time(
         if item is None:
             return
         meta = form_meta(body, item.id)
-        client.views_open(
-            trigger_id=body["trigger_id"], view=more_time_form.modal(item.id, item.what, meta)
-        )
+        open_form(client, body, more_time_form.modal(item.id, item.what, meta))
 
     return more_time
 
@@ -165,7 +164,7 @@ def open_hand_off(
             answer_click(refresher, notifier, body, refusal)
             return
         meta = form_meta(body, item_id)
-        client.views_open(trigger_id=body["trigger_id"], view=hand_off_form.modal(item_id, meta))
+        open_form(client, body, hand_off_form.modal(item_id, meta))
 
     return hand_off
 

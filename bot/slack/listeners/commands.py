@@ -14,6 +14,7 @@ from bot.slack.blocks.render import render
 from bot.slack.client import respond
 from bot.slack.modals import promise as promise_form
 from bot.slack.modals import settings as settings_form
+from bot.slack.modals.opening import open_form
 from bot.usecases.commands import PromiseCommand
 from bot.usecases.results import Invocation, OpenForm, OpenSettings
 
@@ -38,11 +39,11 @@ def run_promise(command: PromiseCommand, clock: Clock) -> Callable[..., None]:
             result = command.handle(who, body.get("text") or "")
             if isinstance(result, OpenForm):
                 view = promise_form.modal(result, who.user_id, who.channel_id)
-                client.views_open(trigger_id=body["trigger_id"], view=view)
+                open_form(client, body, view)
                 return
             if isinstance(result, OpenSettings):
                 view = settings_form.modal(result.current, who.channel_id)
-                client.views_open(trigger_id=body["trigger_id"], view=view)
+                open_form(client, body, view)
                 return
             respond(url, render(result, clock.now()))
         except Exception:

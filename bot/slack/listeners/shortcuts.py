@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.slack.blocks.render import render
 from bot.slack.listeners.commands import ack_now
 from bot.slack.modals import frame as modals
+from bot.slack.modals import opening
 from bot.slack.modals import track as track_form
 from bot.usecases.clients import ChannelMessage, Clients
 from bot.usecases.results import Invocation, Problem
@@ -30,9 +31,7 @@ def open_track_form(clients: Clients) -> Callable[..., None]:
             "user": message.get("user"),
             "text": (message.get("text") or "")[:1500],
         }
-        client.views_open(
-            trigger_id=body["trigger_id"], view=track_form.modal(owner, json.dumps(meta))
-        )
+        opening.open_form(client, body, track_form.modal(owner, json.dumps(meta)))
 
     return open_form
 
