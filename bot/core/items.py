@@ -21,9 +21,16 @@ class ItemKind(StrEnum):
 
 
 class ItemStatus(StrEnum):
+    """Where an item stands. `NO_REPLY` is a client message the owner closed as needing no
+    reply (an acknowledgement the bot could not recognise): closed, but not answered. It is
+    a status of its own, not `done` with a note, so that every rule reading `done` as "the
+    loop was closed" (stats, digests, follow-ups, thank-yous) leaves it out by construction;
+    the status column is plain text, so it needs no migration."""
+
     OPEN = "open"
     DONE = "done"
     CANCELLED = "cancelled"
+    NO_REPLY = "no_reply"
 
 
 class Role(StrEnum):

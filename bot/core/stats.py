@@ -15,6 +15,11 @@ Definitions:
   reply came by the reply's due time — the deadline in force, which a wait on the client
   pushes back, unless someone moved it by hand; then the original one (an SLA is not
   renegotiated).
+- *Needed no reply*: a client message the owner closed with "No reply needed" (status
+  `no_reply`). It is not an answer: not a loop closed, not in the reply times or the SLA
+  count, nobody thanked; it is counted on its own line, for the owner. Counting it as
+  answered would reward closing by hand over replying; leaving it out altogether would hide
+  how much of the channel's traffic needed nothing.
 - Percentiles are computed like `statistics.quantiles(method="inclusive")`, in whole
   microseconds, so the median is never above the 90th percentile.
 """
@@ -36,8 +41,9 @@ _US = timedelta(microseconds=1)
 
 
 class ClosedFact(NamedTuple):
-    """One item closed as done, as much of it as the numbers need (a NamedTuple: a digest
-    builds thousands, and a frozen dataclass costs several times more to build)."""
+    """One item closed as done (or, in `Facts.no_reply`, closed as needing no reply), as
+    much of it as the numbers need (a NamedTuple: a digest builds thousands, and a frozen
+    dataclass costs several times more to build)."""
 
     id: int
     kind: str  # promise | reply
@@ -91,11 +97,13 @@ class ClosedFact(NamedTuple):
 
 @dataclass(frozen=True)
 class Facts:
-    """What a period's numbers are made of: its closed items and the open counts now."""
+    """What a period's numbers are made of: its closed items, the open counts now, and
+    the client messages closed as needing no reply (kept apart: they are not loops)."""
 
     closed: Sequence[ClosedFact]
     open: int = 0
     overdue: int = 0
+    no_reply: Sequence[ClosedFact] = ()
 
 
 @dataclass(frozen=True)
@@ -123,6 +131,7 @@ class Numbers:
     overdue: int
     thanks: tuple[tuple[str, int], ...] = ()  # (user ID, loops), most first
     clients: tuple[ClientLoops, ...] = field(default=())
+    no_reply: int = 0  # client messages closed as needing no reply: not in `replies`
 
     @property
     def on_time_rate(self) -> float | None:
@@ -151,6 +160,11 @@ class Numbers:
                 f"Replies to clients: first response in {format_duration(self.reply_median)} "
                 f"(median), {format_duration(self.reply_p90)} (90th percentile); "
                 f"{self.sla_met} of {self.replies} within the SLA"
+            )
+        if self.no_reply:
+            lines.append(
+                f"{self.no_reply} client message{'s' * (self.no_reply != 1)} needed no reply "
+                "(closed by hand, not counted as answered)"
             )
         lines.append(f"Still open: {self.open}, of which {self.overdue} overdue")
         return lines
@@ -206,12 +220,19 @@ def numbers(facts: Facts, start: datetime, end: datetime) -> Numbers:
         overdue=facts.overdue,
         thanks=tuple(sorted(thanks.items(), key=lambda kv: (-kv[1], kv[0]))),
         clients=_by_client(closed),
+        no_reply=sum(1 for c in facts.no_reply if start <= c.closed_at < end),
     )
 
 
 def for_person(facts: Facts, user_id: str, open_: int = 0, overdue: int = 0) -> Facts:
-    """The facts about one person's work: the loops they are credited for."""
-    return Facts([c for c in facts.closed if user_id in c.credited], open_, overdue)
+    """The facts about one person's work: the loops they are credited for, and the client
+    messages they own that needed no reply."""
+    return Facts(
+        [c for c in facts.closed if user_id in c.credited],
+        open_,
+        overdue,
+        [c for c in facts.no_reply if c.owner_id == user_id],
+    )
 
 
 def by_day(closed: Iterable[ClosedFact], start: datetime, end: datetime, tz: str) -> list[Day]:

@@ -51,7 +51,8 @@ class Item(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(16))  # promise | reply
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open | done | cancelled
+    # open | done | cancelled | no_reply (bot.core.items.ItemStatus)
+    status: Mapped[str] = mapped_column(String(16), default="open")
     what: Mapped[str] = mapped_column(Text)
     client: Mapped[str | None] = mapped_column(String(200))
     owner_id: Mapped[str] = mapped_column(String(32))
@@ -130,7 +131,7 @@ class ItemEvent(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     actor_id: Mapped[str] = mapped_column(String(32))
-    kind: Mapped[str] = mapped_column(String(16))  # created | moved | done | cancelled
+    kind: Mapped[str] = mapped_column(String(16))  # created | moved | done | no_reply | …
     due_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
     due_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
     note: Mapped[str | None] = mapped_column(Text)

@@ -116,6 +116,18 @@ class Repo:
             s.add(_event(item, actor, "cancelled", now))
             return item_view(item)
 
+    def close_no_reply(
+        self, team_id: str, item_id: int, actor: str, now: datetime
+    ) -> ItemView | None:
+        """Close a client message as needing no reply (status `no_reply`, event `no_reply`);
+        None when it was no longer open. Its first reply, if any, is left as it was."""
+        with self.sessions.begin() as s:
+            if not _transition(s, team_id, item_id, ItemStatus.NO_REPLY, now, actor):
+                return None
+            item = s.get_one(Item, item_id)
+            s.add(_event(item, actor, "no_reply", now))
+            return item_view(item)
+
     def move_item(
         self,
         team_id: str,

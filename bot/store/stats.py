@@ -1,6 +1,8 @@
 """What the digest and `/promise stats` read: closed items of a period with their people,
 open and overdue counts, and when the last digest went out. Every query is scoped by team;
 a period costs three queries whatever its size (items, their contributors, open counts).
+Client messages closed as needing no reply come in the same items query and are handed out
+apart (`Facts.no_reply`): they are not loops closed.
 """
 
 from __future__ import annotations
@@ -51,11 +53,12 @@ class StatsStore:
 
     def closed(
         self, team_id: str, since: datetime, until: datetime, channel_id: str | None = None
-    ) -> list[ClosedFact]:
-        """Items closed as done in [since, until), oldest first, with who is credited."""
+    ) -> tuple[list[ClosedFact], list[ClosedFact]]:
+        """Items closed in [since, until), oldest first: those done, with who is credited,
+        and the client messages closed as needing no reply."""
         where = [
             Item.team_id == team_id,
-            Item.status == ItemStatus.DONE,
+            Item.status.in_([ItemStatus.DONE, ItemStatus.NO_REPLY]),
             Item.closed_at >= since,
             Item.closed_at < until,
         ]
@@ -66,7 +69,7 @@ class StatsStore:
             # per-value type processing would be most of a digest's cost.
             conn = s.connection()
             sqlite = conn.dialect.name == "sqlite"
-            q = select(*_COLUMNS, *_raw_times(conn.dialect.name))
+            q = select(*_COLUMNS, *_raw_times(conn.dialect.name), Item.status)
             items = conn.execute(q.where(*where).order_by(Item.closed_at, Item.id)).all()
             people: dict[int, list[str]] = defaultdict(list)
             if items:
@@ -77,7 +80,7 @@ class StatsStore:
                     .join(Item, Item.id == Contributor.item_id)
                     .where(
                         *where,
-                        Item.kind == ItemKind.PROMISE,
+                        Item.kind == ItemKind.PROMISE,  # never closed as needing no reply
                         Contributor.team_id == team_id,
                         Contributor.user_id != Item.owner_id,
                     )
@@ -85,7 +88,9 @@ class StatsStore:
                 ).all()
                 for item_id, user_id in found:
                     people[item_id].append(user_id)
-        return _facts(items, people, sqlite)
+        done = [r for r in items if r[14] == ItemStatus.DONE]
+        no_reply = [r for r in items if r[14] == ItemStatus.NO_REPLY]
+        return _facts(done, people, sqlite), _facts(no_reply, {}, sqlite)
 
     def open_counts(
         self,
@@ -118,9 +123,9 @@ class StatsStore:
         now: datetime,
         channel_id: str | None = None,
     ) -> Facts:
-        closed = self.closed(team_id, since, until, channel_id)
+        closed, no_reply = self.closed(team_id, since, until, channel_id)
         open_, overdue = self.open_counts(team_id, now, channel_id=channel_id)
-        return Facts(closed, open_, overdue)
+        return Facts(closed, open_, overdue, no_reply)
 
     def last_sent(
         self, team_id: str, recipient_id: str, kinds: Iterable[str], before: datetime
@@ -175,7 +180,8 @@ def _raw_times(dialect: str) -> list[Any]:
 
 
 def _facts(rows: Sequence[Any], people: dict[int, list[str]], sqlite: bool) -> list[ClosedFact]:
-    """Rows of `_COLUMNS` + `_TIMES` → facts, positionally: thousands per digest.
+    """Rows of `_COLUMNS` + `_TIMES` (+ the status, unread) → facts, positionally:
+    thousands per digest.
 
     psycopg already returns aware datetimes for timestamptz. SQLite keeps UTC as ISO text:
     parsed in C by fromisoformat with "+00:00" appended (several times cheaper than

@@ -34,6 +34,7 @@ from bot.usecases.results import (
     Invocation,
     Listed,
     Moved,
+    NoReplyNeeded,
     OpenForm,
     Problem,
     Result,
@@ -228,6 +229,25 @@ class Promises:
         except NotifyError as e:
             return Closed(closed, outcome, announced=False, announce_error=e.reason)
         return Closed(closed, outcome, announced=True)
+
+    def no_reply(self, who: Invocation, item_id: int) -> Result:
+        """Close a client message that needs no reply, silently: no thank-you, no post, its
+        nudges cancelled; counted apart from the answered ones (`bot.core.stats`)."""
+        item, problem = self._editable(who, item_id, "close")
+        if problem:
+            return problem
+        assert item is not None
+        if item.kind != ItemKind.REPLY:
+            return Problem(
+                f"#{item.id} is a promise: only a client message can need no reply. "
+                "Close it when it's delivered:",
+                f"/promise done {item.id}",
+            )
+        closed = self.repo.close_no_reply(who.team_id, item.id, who.user_id, self.clock.now())
+        if closed is None:
+            return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
+        self.planner.replan(closed)
+        return NoReplyNeeded(closed)
 
     def move(self, who: Invocation, item_id: int, when: str, note: str | None) -> Result:
         """A new deadline; before the old one passes it counts as renegotiated in advance."""

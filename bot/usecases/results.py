@@ -75,6 +75,13 @@ class Cancelled:
 
 
 @dataclass(frozen=True)
+class NoReplyNeeded:
+    """A client message closed as needing no reply: nothing was posted, nobody thanked."""
+
+    item: ItemView
+
+
+@dataclass(frozen=True)
 class Snoozed:
     item: ItemView
     until: datetime
@@ -129,6 +136,7 @@ Result = (
     | AlreadyClosed
     | Moved
     | Cancelled
+    | NoReplyNeeded
     | HelpText
     | OpenForm
     | OpenSettings

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, inspect, select, text
 
-from bot.core.items import NewItem
+from bot.core.items import ItemKind, NewItem
 from bot.store.db import migrate
 from bot.store.models import ClientChannel, Item, ItemEvent, ItemMessage, Nudge, SeenEvent
 from bot.store.outbox import Want
@@ -257,3 +258,28 @@ def test_every_message_folded_into_an_item_is_kept_and_answers_for_it(repo: Repo
     assert repo.channels.replied("T1", "C1", f"{base + 500}.0", f"{base + 501}.0", "U2", NOW) == []
     [closed] = repo.channels.replied("T1", "C1", c, f"{base + 120}.0", "U2", NOW)
     assert (closed.id, closed.status, closed.first_reply_at) == (item_id, "done", NOW)
+
+
+def test_no_reply_needed_closes_once_and_stats_hand_it_out_apart(repo: Repo) -> None:
+    def message(team: str = "T1") -> NewItem:
+        return replace(_new(team=team, channel_id="C1"), kind=ItemKind.REPLY)
+
+    reply = repo.create_item(message(), NOW)
+    answered = repo.create_item(message(), NOW)
+    elsewhere = repo.create_item(message("T2"), NOW)
+    later = NOW + timedelta(hours=1)
+    assert repo.close_no_reply("T2", reply.id, "U1", later) is None  # another workspace's
+    closed = repo.close_no_reply("T1", reply.id, "U1", later)
+    assert closed is not None and (closed.status, closed.closed_by) == ("no_reply", "U1")
+    assert repo.close_no_reply("T1", reply.id, "U1", later) is None  # closed already
+    assert repo.close_item("T1", reply.id, "U1", later) is None
+    repo.close_item("T1", answered.id, "U2", later)
+    repo.close_no_reply("T2", elsewhere.id, "U1", later)
+
+    facts = repo.stats.facts("T1", NOW, NOW + timedelta(days=1), later)
+    assert [c.id for c in facts.closed] == [answered.id]
+    assert [(c.id, c.kind, c.owner_id) for c in facts.no_reply] == [(reply.id, "reply", "U1")]
+    assert repo.stats.facts("T1", NOW, NOW + timedelta(days=1), later, "C9").no_reply == []
+    with repo.sessions() as s:
+        kinds = s.scalars(select(ItemEvent.kind).where(ItemEvent.item_id == reply.id))
+        assert sorted(kinds) == ["created", "no_reply"]

@@ -71,9 +71,10 @@ def test_sections_read_today_overdue_replies_backlog_then_coming_up() -> None:
     heads = [t for t in texts(view) if t.startswith(":") and "*" in t.split("·")[0]]
     order = ["Due today", "Overdue", "Replies owed", "Backlog", "Coming up"]
     assert [next(o for o in order if o in h) for h in heads] == order
+    buttons = ["nudge_done", "nudge_more_time", "nudge_snooze"]
     assert actions(view) == {
-        f"home-item-{n}": ["nudge_done", "nudge_more_time", "nudge_snooze"] for n in range(1, 6)
-    }
+        f"home-item-{n}": buttons + ["nudge_no_reply"] * (n == 3) for n in range(1, 6)
+    }  # No reply needed on the client message (#3) only
     assert view_errors(view) == []
 
 

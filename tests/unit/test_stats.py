@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import given
@@ -259,3 +260,82 @@ def test_on_time_is_judge_s_verdict(closed: list[ClosedFact]) -> None:
     kept = (Verdict.EARLY, Verdict.ON_TIME, Verdict.RENEGOTIATED)
     for c in closed:
         assert c.on_time == (c.verdict in kept)
+
+
+# -- client messages closed as needing no reply: counted apart, never as answered
+
+
+def no_reply(id: int, closed: timedelta, *, owner: str = "U1", by: str = "U1") -> ClosedFact:
+    """A client message that arrived at T0 and was closed with "No reply needed" (the store
+    hands these out in `Facts.no_reply`): no first reply."""
+    return ClosedFact(
+        id=id,
+        kind="reply",
+        what="",
+        client="Acme",
+        channel_id="C1",
+        owner_id=owner,
+        closed_by=by,
+        contributors=(owner,),
+        created_at=T0,
+        due_at=T0 + 3 * H,
+        original_due_at=T0 + 3 * H,
+        closed_at=T0 + closed,
+    )
+
+
+def test_needing_no_reply_is_neither_a_loop_nor_a_reply_time() -> None:
+    answered = [reply(1, arrived=0 * H, answered=10 * M, due=3 * H)]
+    # closed long after the SLA: had it counted as answered, the median, the 90th percentile
+    # and the SLA hits would all have moved
+    dismissed = [no_reply(2, closed=20 * H), no_reply(3, closed=5 * M)]
+    n = numbers(Facts(answered, no_reply=dismissed), START, END)
+    assert (n.closed, n.replies, n.no_reply) == (1, 1, 2)
+    assert (n.reply_median, n.reply_p90, n.sla_met) == (10 * M, 10 * M, 1)
+    assert n.thanks == (("U2", 1),)  # whoever answered; nobody for the dismissed ones
+    assert [g.replies for g in n.clients] == [1]
+
+
+def test_needing_no_reply_is_counted_in_its_period_for_the_owner() -> None:
+    facts = Facts(
+        [],
+        no_reply=[
+            no_reply(1, closed=-1 * M),  # the previous period's
+            no_reply(2, closed=1 * H, owner="U1", by="U0LEAD"),  # the lead closed Maria's
+            no_reply(3, closed=2 * H, owner="U2", by="U2"),
+            no_reply(4, closed=24 * H),  # the next period's
+        ],
+    )
+    assert numbers(facts, START, END).no_reply == 2
+    assert numbers(for_person(facts, "U1"), START, END).no_reply == 1
+    assert numbers(for_person(facts, "U0LEAD"), START, END).no_reply == 0
+    assert numbers(facts, START, END).empty()  # nothing to post a digest about
+
+
+def test_summary_lines_say_how_many_needed_no_reply() -> None:
+    facts = Facts(
+        [reply(1, arrived=0 * H, answered=5 * M, due=3 * H)],
+        no_reply=[no_reply(2, closed=1 * H), no_reply(3, closed=2 * H)],
+    )
+    assert numbers(facts, START, END).summary_lines() == [
+        "1 loop closed: 1 client message answered",
+        "Replies to clients: first response in 5 min (median), 5 min (90th percentile); "
+        "1 of 1 within the SLA",
+        "2 client messages needed no reply (closed by hand, not counted as answered)",
+        "Still open: 0, of which 0 overdue",
+    ]
+    one = numbers(Facts([], no_reply=[no_reply(2, closed=1 * H)]), START, END)
+    assert "1 client message needed no reply" in one.summary_lines()[1]
+
+
+@given(
+    facts_strategy,
+    st.lists(st.timedeltas(timedelta(hours=-2), timedelta(hours=30)), max_size=10),
+)
+def test_needing_no_reply_changes_no_other_number(
+    closed: list[ClosedFact], when: list[timedelta]
+) -> None:
+    dismissed = [no_reply(10**7 + k, closed=t) for k, t in enumerate(when)]
+    n = numbers(Facts(closed, no_reply=dismissed), START, END)
+    inside = sum(1 for t in when if timedelta(0) <= t < END - START)
+    assert n == replace(numbers(Facts(closed), START, END), no_reply=inside)

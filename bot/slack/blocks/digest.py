@@ -113,6 +113,8 @@ def _figures(n: Numbers) -> dict[str, Any]:
         icons.append(":stopwatch:")
     if n.replies:
         icons.append(":speech_balloon:")
+    if n.no_reply:
+        icons.append(":ok_hand:")
     icons.append(":open_file_folder:")
     return section("\n".join(f"{icon} {line}" for icon, line in zip(icons, lines, strict=True)))
 

@@ -14,7 +14,7 @@ from typing import Any
 from bot.core.durations import format_duration
 from bot.core.items import ItemView
 from bot.slack.blocks.common import button, chunks, clip, context, safe, section, when
-from bot.slack.blocks.nudges import DONE, MORE_TIME, snooze_menu
+from bot.slack.blocks.nudges import DONE, MORE_TIME, no_reply_button, snooze_menu
 from bot.usecases.home import (
     BACKLOG_MAX,
     BACKLOG_STEP,
@@ -137,7 +137,8 @@ def _backlog_blocks(data: HomeData, room: int) -> list[dict[str, Any]]:
 
 
 def _own_item(item: ItemView, data: HomeData) -> list[dict[str, Any]]:
-    """The item's line and its buttons: Done, Need more time, Snooze (the nudges' actions)."""
+    """The item's line and its buttons: Done, Need more time, Snooze, and No reply needed
+    for a client message (the nudges' actions)."""
     return [
         section(item_line(item, data.tz, data.now)),
         {
@@ -147,6 +148,7 @@ def _own_item(item: ItemView, data: HomeData) -> list[dict[str, Any]]:
                 button("Done", DONE, str(item.id), "primary"),
                 button("Need more time", MORE_TIME, str(item.id)),
                 snooze_menu(item.id),
+                *no_reply_button(item),
             ],
         },
     ]

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.durations import format_duration
-from bot.core.items import ItemView
+from bot.core.items import ItemKind, ItemStatus, ItemView
 from bot.core.plan import Kind
 from bot.slack.blocks.common import (
     MESSAGE_BLOCKS_MAX,
@@ -31,6 +31,7 @@ DONE = "nudge_done"
 MORE_TIME = "nudge_more_time"
 SNOOZE = "nudge_snooze"
 HAND_OFF = "nudge_handoff"
+NO_REPLY = "nudge_no_reply"
 FOLLOW_UP_DONE = "followup_done"
 FOLLOW_UP_SKIP = "followup_skip"
 METADATA_TYPE = "promise_nudge"
@@ -57,6 +58,15 @@ def snooze_menu(item_id: int) -> dict[str, Any]:
     }
 
 
+def no_reply_button(item: ItemView) -> list[dict[str, Any]]:
+    """The "No reply needed" button for an open client message owed a reply (none for a
+    promise): the way out for an acknowledgement the bot could not recognise."""
+    if item.kind != ItemKind.REPLY or item.status != ItemStatus.OPEN:
+        return []
+    value = str(item.id)
+    return [button("No reply needed", NO_REPLY, value, label=f"No reply needed: #{item.id}")]
+
+
 def item_actions(item: ItemView, nudge_id: int, *, snooze: bool = True) -> dict[str, Any]:
     """The buttons for one item; each says which item it acts on to a screen reader."""
     value = str(item.id)
@@ -67,6 +77,7 @@ def item_actions(item: ItemView, nudge_id: int, *, snooze: bool = True) -> dict[
     if snooze:
         elements.append(snooze_menu(item.id))
     elements.append(button("Hand off", HAND_OFF, value, label=f"Hand off: #{item.id}"))
+    elements += no_reply_button(item)
     return {"type": "actions", "block_id": f"item-{item.id}-{nudge_id}", "elements": elements}
 
 
@@ -175,6 +186,7 @@ def coverage_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[
                     button("Hand off", HAND_OFF, value, "primary"),
                     button("Need more time", MORE_TIME, value),
                     button("Done", DONE, value),
+                    *no_reply_button(item),
                 ],
             }
         )

@@ -30,6 +30,7 @@ from bot.usecases.results import (
     HelpText,
     Listed,
     Moved,
+    NoReplyNeeded,
     Problem,
     Snoozed,
     Waiting,
@@ -75,7 +76,7 @@ def closed(result: Closed) -> Message:
 
 def already_closed(result: AlreadyClosed) -> Message:
     item = result.item
-    state = "done" if item.status == "done" else "cancelled"
+    state = {"done": "done", "no_reply": "closed as needing no reply"}.get(item.status, "cancelled")
     by = f" by <@{item.closed_by}>" if item.closed_by else ""
     line = f":information_source: {_label(item)} is already {state}{by}. Nothing changed."
     return answer(line, line)
@@ -99,6 +100,15 @@ def moved(result: Moved) -> Message:
 def cancelled(result: Cancelled) -> Message:
     item = result.item
     line = f":wastebasket: {_label(item)} {describe(item)} cancelled. No thank-you will be posted."
+    return answer(line, line)
+
+
+def no_reply_needed(result: NoReplyNeeded) -> Message:
+    item = result.item
+    line = (
+        f":ok_hand: {_label(item)} {describe(item)} closed: no reply needed. Nothing was "
+        "posted, and it isn't counted as answered."
+    )
     return answer(line, line)
 
 

@@ -24,6 +24,7 @@ from bot.usecases.results import (
     HelpText,
     Listed,
     Moved,
+    NoReplyNeeded,
     OpenForm,
     Problem,
     Snoozed,
@@ -37,6 +38,7 @@ RENDERERS: dict[type, Callable[[Any], Message]] = {
     AlreadyClosed: promises.already_closed,
     Moved: promises.moved,
     Cancelled: promises.cancelled,
+    NoReplyNeeded: promises.no_reply_needed,
     Snoozed: promises.snoozed,
     Waiting: promises.waiting,
     HandedOff: promises.handed_off,
@@ -75,4 +77,6 @@ def summary(result: object) -> str:
             return f":zzz: #{item.id} snoozed until {when(until, tz)}."
         case HandedOff(item=item):
             return f":handshake: #{item.id} handed off to <@{item.owner_id}>."
+        case NoReplyNeeded(item=item):
+            return f":ok_hand: #{item.id} closed: no reply needed (not counted as answered)."
     return render(result)["text"]

@@ -103,6 +103,19 @@ def on_done(
     return done
 
 
+def on_no_reply(
+    promises: Promises, refresher: HomeRefresher, notifier: SlackNotifier
+) -> Callable[..., None]:
+    """No reply needed: closes on the click, silently (no form, no thank-you)."""
+
+    def no_reply(body: dict[str, Any]) -> None:
+        answer_click(
+            refresher, notifier, body, promises.no_reply(who_clicked(body), clicked_item(body))
+        )
+
+    return no_reply
+
+
 def on_snooze(
     promises: Promises, refresher: HomeRefresher, notifier: SlackNotifier
 ) -> Callable[..., None]:
@@ -272,6 +285,7 @@ def register(
     notifier: SlackNotifier,
 ) -> None:
     # Done (nudges.DONE) asks "Who helped?" first: bot/slack/listeners/done.py.
+    app.action(nudges.NO_REPLY)(ack=ack_now, lazy=[on_no_reply(promises, refresher, notifier)])
     app.action(nudges.SNOOZE)(ack=ack_now, lazy=[on_snooze(promises, refresher, notifier)])
     app.action(nudges.MORE_TIME)(ack=ack_now, lazy=[open_more_time(promises, refresher, notifier)])
     app.action(nudges.HAND_OFF)(ack=ack_now, lazy=[open_hand_off(promises, refresher, notifier)])
