@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import blockkit
+from . import blockkit, sdkmodels
 from .model import MethodTable, SlackError, _invalid_arguments, _truthy
 from .state import SlackState
 
@@ -35,7 +35,7 @@ class ChatMethods(SlackState):
         if blocks is not None and blocks != "":
             if not isinstance(blocks, list):
                 raise SlackError("invalid_blocks_format")
-            errors = blockkit.blocks_errors(blocks)
+            errors = blockkit.blocks_errors(blocks) or sdkmodels.blocks_errors(blocks)
             if errors:
                 raise SlackError(
                     "invalid_blocks",

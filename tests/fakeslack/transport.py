@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar, Self
 from urllib.parse import parse_qsl, urlsplit
 
+from . import blockkit, sdkmodels
 from .faults import FaultSwitches
 from .model import Call, MethodTable, Response, SlackError
 
@@ -235,9 +236,12 @@ class Transport(FaultSwitches):
         except ValueError:
             form = dict(parse_qsl(raw.decode("utf-8", "replace")))
             payload = json.loads(form["payload"]) if "payload" in form else form
+        refused = _response_payload_error(payload)
         with self._cond:
             if self._response_url_failure is not None:
                 status, body = self._response_url_failure, b"expired_url"
+            elif refused is not None:  # Slack answers a bad payload 400 with a short reason
+                status, body = 400, refused.encode()
             elif url not in self._response_urls and not self.any_response_url:
                 status, body = 404, b"invalid_url"
             elif self._response_urls.get(url, 0) >= _MAX_RESPONSE_URL_USES:
@@ -259,3 +263,21 @@ class Transport(FaultSwitches):
                 upload["uploaded"] = True
                 status, body = 200, f"OK - {len(raw)}".encode()
         self._write(handler, status, body, "text/plain")
+
+
+def _response_payload_error(payload: Any) -> str | None:
+    """Why Slack would refuse what was posted to a response_url (the same Block Kit and
+    length checks as chat.postMessage), or None."""
+    if not isinstance(payload, dict):
+        return "invalid_payload"
+    text, blocks = payload.get("text"), payload.get("blocks")
+    if isinstance(text, str) and len(text) > blockkit.MESSAGE_TEXT_MAX:
+        return "msg_too_long"
+    if blocks is not None:
+        if not isinstance(blocks, list):
+            return "invalid_blocks_format"
+        if blockkit.blocks_errors(blocks) or sdkmodels.blocks_errors(blocks):
+            return "invalid_blocks"
+    if not text and not blocks and not payload.get("delete_original"):
+        return "no_text"
+    return None

@@ -7,7 +7,7 @@ import secrets
 import time
 from typing import Any
 
-from . import blockkit
+from . import blockkit, sdkmodels
 from .model import MethodTable, SlackError, _invalid_arguments, _random_id
 from .state import SlackState
 
@@ -23,7 +23,7 @@ class ViewsMethods(SlackState):
             raise _invalid_arguments("[ERROR] missing required field: view")
         if isinstance(view, str):
             raise _invalid_arguments("[ERROR] failed to parse view JSON [json-pointer:/view]")
-        errors = blockkit.view_errors(view, allowed_types=allowed)
+        errors = blockkit.view_errors(view, allowed_types=allowed) or sdkmodels.view_errors(view)
         if errors:
             raise _invalid_arguments(*blockkit.slack_messages(errors))
         external_id = view.get("external_id")

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
 from tests.fakeslack import FakeSlack
 from tests.fakeslack_tests.helpers import api_error, section
@@ -216,3 +217,29 @@ def test_block_kit_limits_are_inclusive(fake: FakeSlack, client: WebClient) -> N
     ]
     client.chat_postMessage(channel="C1", text="fallback", blocks=at_limit)
     assert len(fake.messages("C1")[0]["blocks"]) == 50
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        {"type": "section", "text": {"type": "mrkdwn", "text": "hi", "emoji": True}},
+        {
+            "type": "actions",
+            "elements": [{"type": "datepicker", "action_id": "d", "initial_date": "12/01/2026"}],
+        },
+        {
+            "type": "input",
+            "label": {"type": "plain_text", "text": "x"},
+            "element": {"type": "button", "text": {"type": "plain_text", "text": "b"}},
+        },
+    ],
+)
+def test_blocks_slack_sdk_refuses_are_invalid_blocks(
+    fake: FakeSlack, client: WebClient, block: dict[str, Any]
+) -> None:
+    with pytest.raises(SlackApiError) as excinfo:
+        client.chat_postMessage(channel="C1", text="x", blocks=[block])
+    assert api_error(excinfo)["error"] == "invalid_blocks"
+    # …and the same payload on a response_url gets Slack's 400.
+    sent = WebhookClient(fake.response_url()).send(text="x", blocks=[block])
+    assert (sent.status_code, sent.body) == (400, "invalid_blocks")

@@ -121,3 +121,29 @@ def test_a_trigger_expires_three_seconds_after_the_click(
     with pytest.raises(SlackApiError) as excinfo:
         client.views_open(trigger_id=fake.trigger_id(age=3.5), view=view)
     assert api_error(excinfo)["error"] == "expired_trigger_id"
+
+
+@pytest.mark.parametrize(
+    ("view", "why"),
+    [
+        (
+            {
+                "type": "home",
+                "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "x"}}],
+                "submit": {"type": "plain_text", "text": "Go"},
+            },
+            "home view cannot have submit",
+        ),
+        ({"type": "modal", "title": {"type": "plain_text", "text": "T"}, "blocks": []}, "blocks"),
+    ],
+)
+def test_views_slack_sdk_refuses_are_refused(
+    fake: FakeSlack, client: WebClient, view: dict[str, Any], why: str
+) -> None:
+    with pytest.raises(SlackApiError) as excinfo:
+        if view["type"] == "home":
+            client.views_publish(user_id="U1", view=view)
+        else:
+            client.views_open(trigger_id=fake.trigger_id(), view=view)
+    assert api_error(excinfo)["error"] == "invalid_arguments"
+    assert why in str(api_error(excinfo)["response_metadata"])
