@@ -88,7 +88,8 @@ def report(r: Run, seed: int, days: int, show: bool) -> str:
         f"| false DMs (of all DMs) | {s.false_dms} (of {s.dms}) | 0 |",
         f"| reply-owed items opened by an acknowledgement | {s.ack_items} (of {s.acks_sent}) | |",
         f"| DMs naming such an item | {s.ack_dms} | |",
-        f"| escalations to the lead (false) | {s.escalations} ({s.false_escalations}) | |",
+        f"| escalations to the lead (false; about an acknowledgement) | {s.escalations} "
+        f"({s.false_escalations}; {s.ack_escalations}) | |",
         "",
         "DMs by nudge kind: " + ", ".join(f"{k} {n}" for k, n in s.by_kind.items()),
     ]

@@ -148,6 +148,7 @@ class Summary:
     ack_dms: int
     escalations: int
     false_escalations: int
+    ack_escalations: int
     by_kind: dict[str, int]
     reasons: Counter[str]
 
@@ -191,6 +192,7 @@ def summarise(
         ack_dms=sum(1 for d in dms if d.about_acks),
         escalations=len(escalations),
         false_escalations=sum(1 for d in escalations if d.false),
+        ack_escalations=sum(1 for d in escalations if d.about_acks),
         by_kind=dict(sorted(kinds.items())),
         reasons=reasons,
     )
