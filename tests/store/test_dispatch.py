@@ -24,7 +24,7 @@ from bot.store.outbox import Want
 from bot.store.repo import Repo
 from bot.usecases.dispatch import Dispatcher
 from bot.usecases.nudge_kinds import ItemNudge, Kinds
-from bot.usecases.ports import EndOfDay, NudgeView
+from bot.usecases.ports import CatchUp, EndOfDay, NudgeView
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 
@@ -50,7 +50,13 @@ class Recorder:
         self.during = during
 
     def send_nudges(
-        self, team_id: str, user_id: str, views: list[NudgeView], eod: EndOfDay | None, tz: str
+        self,
+        team_id: str,
+        user_id: str,
+        views: list[NudgeView],
+        eod: EndOfDay | None,
+        tz: str,
+        catch_up: CatchUp | None = None,
     ) -> tuple[str, str]:
         self.threads.add(threading.current_thread().name)
         self.during(user_id)
