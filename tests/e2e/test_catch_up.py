@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from bot.usecases.ports import NotifyError, NudgeView
 from tests.e2e.conftest import at
-from tests.e2e.harness import Bot, text_of, tick_at
+from tests.e2e.harness import TEAM, Bot, text_of, tick_at
 from tests.e2e.test_nudges import dms, nudges
 
 OWNER = "U0OWNER"
@@ -129,3 +132,34 @@ def test_a_dm_slack_refuses_for_one_nudge_still_brings_the_others(bot: Bot) -> N
     assert {before[deck].message_ts, before[printer].message_ts} == {
         m["ts"] for m in dms(bot, OWNER)
     }
+
+
+def test_a_dm_that_cannot_be_built_is_refused_as_its_content_with_the_real_reason(
+    bot: Bot,
+) -> None:
+    bot.command("send the deck by 4pm")
+    [item] = bot.items()
+    view = NudgeView(1, "no-such-kind", bot.runtime.repo.get_item(TEAM, item.id))
+
+    with pytest.raises(NotifyError) as refused:
+        bot.runtime.notifier.send_nudges(TEAM, OWNER, [view], None, "UTC")
+
+    assert refused.value.content and not refused.value.transient
+    assert refused.value.reason == (
+        "could not build the DM: ValueError: no message for a no-such-kind nudge"
+    )
+    assert dms(bot, OWNER) == []
+
+
+def test_a_long_catch_up_shows_the_newest_few_and_points_at_app_home(bot: Bot) -> None:
+    bot.clock.set(at(1, 9))
+    for hour in range(10, 17):
+        bot.command(f"send part {hour} by {hour % 12 or 12}{'am' if hour < 12 else 'pm'}")
+
+    tick_at(bot, at(2, 10))  # the bot was down since Tuesday 9:00
+
+    [summary] = dms(bot, OWNER)
+    assert "Catching up: 7 of your items" in text_of(summary)
+    ids = [f"#{i.id}" for i in bot.items()]
+    assert shown_items(summary) == ids[::-1][:5]
+    assert "…and 2 more in App Home, newest first." in text_of(summary)

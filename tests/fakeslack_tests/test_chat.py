@@ -216,3 +216,14 @@ def test_block_kit_limits_are_inclusive(fake: FakeSlack, client: WebClient) -> N
     ]
     client.chat_postMessage(channel="C1", text="fallback", blocks=at_limit)
     assert len(fake.messages("C1")[0]["blocks"]) == 50
+
+
+def test_reject_posts_refuses_only_the_messages_that_say_it(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    fake.reject_posts("POISON", error="msg_too_long")
+    with pytest.raises(SlackApiError) as refused:
+        client.chat_postMessage(channel="U1", text="deck", blocks=[section("the POISON one")])
+    assert api_error(refused)["error"] == "msg_too_long"
+    client.chat_postMessage(channel="U1", text="the deck")
+    assert [m["text"] for m in fake.messages(fake.dm_channel("U1"))] == ["the deck"]

@@ -81,3 +81,12 @@ def test_external_user_belongs_to_their_own_team(fake: FakeSlack, client: WebCli
     assert client.users_info(user="UEXT")["user"]["team_id"] == "T0CLIENT"
     assert client.team_info(team="T0CLIENT")["team"]["name"] == "Client Co"
     assert client.team_info()["team"]["id"] == "T0001"
+
+
+def test_bots_info_names_the_bots_app(fake: FakeSlack, client: WebClient) -> None:
+    bot_id = client.auth_test()["bot_id"]
+    bot = client.bots_info(bot=bot_id)["bot"]
+    assert (bot["id"], bot["app_id"], bot["user_id"]) == ("B0001", "A0001", "UBOT")
+    with pytest.raises(SlackApiError) as unknown:
+        client.bots_info(bot="B404")
+    assert api_error(unknown)["error"] == "bot_not_found"
