@@ -28,13 +28,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
-from bot.core import catchup
-from bot.core.calendar import WorkCalendar
 from bot.core.items import ItemView
 from bot.core.nudges import Nudge
 from bot.core.plan import Kind
 from bot.store.outbox import Delivered, Outbox
 from bot.store.repo import Repo
+from bot.usecases.catch_up import kept_of, summary_of
 from bot.usecases.nudge_kinds import Kinds, Skip, TickResult
 from bot.usecases.ports import CatchUp, EndOfDay, Messenger, NotifyError, NudgeView
 from bot.usecases.workplace import Workplace
@@ -289,7 +288,13 @@ class Dispatcher:
         eod = next((v.end_of_day for v in reversed(views) if v.end_of_day is not None), None)
         cal = self.workplace.calendar_for(team, user)
         return _Dm(
-            team, user, nudges, views, eod, cal.tz.key, _catch_up(nudges, views, ready.now, cal)
+            team,
+            user,
+            nudges,
+            views,
+            eod,
+            cal.tz.key,
+            summary_of(nudges, views, ready.now, cal),
         )
 
     def _post(self, dm: _Dm, token: str, fresh_until: float) -> None:
@@ -305,7 +310,7 @@ class Dispatcher:
                 if not dm.views:
                     return
                 if dm.catch_up is not None:
-                    dm.catch_up = _kept(dm.catch_up, dm.views)
+                    dm.catch_up = kept_of(dm.catch_up, dm.views)
             self._send(dm)
         except Exception as e:  # recorded by _record, in the dispatching thread
             dm.error = e
@@ -414,42 +419,3 @@ class Dispatcher:
         log.warning("nudge %s to %s will be retried at %s: %s", n.id, n.recipient_id, at, error)
         self.outbox.retry_later(n.id, token, at, error)
         result.retried += 1
-
-
-def _catch_up(
-    nudges: list[Nudge], views: list[NudgeView], now: datetime, cal: WorkCalendar
-) -> CatchUp | None:
-    """The summary the person's stale missed and heads-up lines become, if they do."""
-    by_id = {n.id: n for n in nudges}
-    lines = [
-        catchup.Line(
-            v.nudge_id,
-            v.kind,
-            v.item.id,
-            by_id[v.nudge_id].due_at,
-            by_id[v.nudge_id].created_at,
-            v.item.due_at,
-        )
-        for v in views
-        if v.item is not None
-    ]
-    folded = catchup.folded(lines, now)
-    if not folded:
-        return None
-    items = [v.item for v in views if v.nudge_id in folded and v.item is not None]
-    ranked = catchup.order(items, now, cal)
-    return CatchUp(folded, ranked.items, ranked.backlog)
-
-
-def _kept(summary: CatchUp, views: list[NudgeView]) -> CatchUp | None:
-    """The summary of the views still held (another process took the others over)."""
-    kept = [v for v in views if v.nudge_id in summary.nudge_ids and v.item is not None]
-    if not kept:
-        return None
-    ids = {v.item.id for v in kept if v.item is not None}
-    backlog = summary.items[len(summary.items) - summary.backlog :]
-    return CatchUp(
-        frozenset(v.nudge_id for v in kept),
-        tuple(i for i in summary.items if i.id in ids),
-        sum(1 for i in backlog if i.id in ids),
-    )

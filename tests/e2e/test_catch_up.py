@@ -163,3 +163,17 @@ def test_a_long_catch_up_shows_the_newest_few_and_points_at_app_home(bot: Bot) -
     ids = [f"#{i.id}" for i in bot.items()]
     assert shown_items(summary) == ids[::-1][:5]
     assert "…and 2 more in App Home, newest first." in text_of(summary)
+
+
+def test_one_late_item_keeps_its_lines_and_its_heads_up_says_now_not_a_past_time(
+    bot: Bot,
+) -> None:
+    bot.command("send the deck by 11am")
+
+    tick_at(bot, at(2, 11))  # down since Tuesday: the escalation goes in this same tick
+
+    [dm] = dms(bot, OWNER)
+    said = text_of(dm)
+    assert "Catching up" not in said and "Tell the client now" in said
+    assert "goes to the lead now" in said
+    assert "late by" in text_of(dms(bot, "U0LEAD")[-1])

@@ -112,8 +112,9 @@ def nudge_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[dic
                 item_actions(item, view.nudge_id, snooze=False),
             ]
         case Kind.HEADS_UP:
-            # the lead is told once this tick sends the escalation, when it is already due
-            at = "soon" if view.escalate_at is None else when(max(view.escalate_at, now), tz)
+            # an escalation already due goes in this same tick: "now", not a time gone by
+            due_at = view.escalate_at
+            at = "soon" if due_at is None else "now" if due_at <= now else when(due_at, tz)
             line = (
                 f":warning: Heads-up: {label} is past its deadline ({due}). By the SLA it goes "
                 f"to the lead {at} unless it's done or renegotiated before then."
