@@ -36,6 +36,7 @@ ENV_EXAMPLE_PATH = REPO / ".env.example"
 # missing here fails the test, so a new call forces a decision about its scope.
 METHOD_SCOPES: dict[str, frozenset[str]] = {
     "auth_test": frozenset(),
+    "bots_info": frozenset({"users:read"}),
     "chat_getPermalink": frozenset(),
     "chat_postEphemeral": frozenset({"chat:write"}),
     "chat_postMessage": frozenset({"chat:write"}),

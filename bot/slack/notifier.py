@@ -16,7 +16,8 @@ from bot.core.items import ItemView
 from bot.core.outcome import Outcome
 from bot.slack.blocks import nudges
 from bot.slack.blocks import promises as blocks
-from bot.usecases.ports import ChannelFacts, EndOfDay, NotifyError, NudgeView
+from bot.slack.blocks.catch_up import home_link
+from bot.usecases.ports import CatchUp, ChannelFacts, EndOfDay, NotifyError, NudgeView
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,9 @@ PERMANENT = {
     "msg_too_long",
     "no_text",
 }
+# Refusals of what a message says, not of where it goes: the same DM without its bad part
+# may still go.
+CONTENT = {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_text"}
 
 
 class SlackNotifier:
@@ -45,6 +49,7 @@ class SlackNotifier:
         self.client = client
         self.clock = clock
         self._dm_channels: dict[str, str] = {}
+        self._app_id: str | None = None
         self._lock = threading.Lock()
 
     # -- channel posts
@@ -65,11 +70,41 @@ class SlackNotifier:
         self._post_dm(item.owner_id, message)
 
     def send_nudges(
-        self, team_id: str, user_id: str, views: list[NudgeView], eod: EndOfDay | None, tz: str
+        self,
+        team_id: str,
+        user_id: str,
+        views: list[NudgeView],
+        eod: EndOfDay | None,
+        tz: str,
+        catch_up: CatchUp | None = None,
     ) -> tuple[str, str]:
-        message = nudges.dm(views, eod, tz, self.clock.now(), self._permalinks(eod))
+        links = self._permalinks(eod)
+        home = self._home(team_id) if catch_up is not None else None
+        try:
+            message = nudges.dm(views, eod, tz, self.clock.now(), links, catch_up, home)
+        except Exception as e:  # a rendering bug: this DM's content, not Slack, failed
+            log.exception("building the DM to %s failed", user_id)
+            raise NotifyError(
+                f"could not build the DM: {type(e).__name__}: {e}", content=True
+            ) from e
         response = self._post_dm(user_id, message)
         return str(response["channel"]), str(response["ts"])
+
+    def _home(self, team_id: str) -> str | None:
+        """The deep link to the app's Home tab; None when Slack can't say the app's ID now
+        (asked again next time). The ID is the bot's: auth.test names the bot, bots.info
+        its app; both are asked once per process."""
+        with self._lock:
+            app_id = self._app_id
+        if app_id is None:
+            try:
+                bot_id = self._call("auth_test")["bot_id"]
+                app_id = str(self._call("bots_info", bot=bot_id)["bot"]["app_id"])
+            except (NotifyError, KeyError, TypeError):
+                return None
+            with self._lock:
+                self._app_id = app_id
+        return home_link(team_id, app_id)
 
     def _post_dm(self, user_id: str, message: dict[str, Any]) -> Any:
         """Post in the app's DM with a person. Slack opens it when posting to the user ID, so
@@ -181,7 +216,7 @@ class SlackNotifier:
                 )
             )
             log.warning("%s failed: %s", method.replace("_", ".", 1), reason)
-            raise NotifyError(reason, transient=transient) from e
+            raise NotifyError(reason, transient=transient, content=reason in CONTENT) from e
         except (SlackClientError, OSError) as e:
             log.warning("%s failed: %s", method.replace("_", ".", 1), e)
             raise NotifyError("slack_unreachable", transient=True) from e

@@ -3,7 +3,9 @@
 Claim in one short transaction with a lease, send outside it, then mark. A row whose lease
 ran out (its claimer crashed) is checked against the DM history before it is sent again,
 so a crash between send and mark does not produce a second DM. Nudges for one person that
-are due within a few minutes of each other go out as one DM.
+are due within a few minutes of each other go out as one DM; a pile of stale missed and
+heads-up lines in it becomes one catch-up summary (bot.core.catchup). A DM Slack refuses
+for its content is split, so that only the bad part fails, with Slack's reason.
 
 Per batch, the database is asked a few times, not a few times per nudge: one claim (the due
 rows and their recipients' others), then for every few people one lease renewal and one
@@ -31,8 +33,9 @@ from bot.core.nudges import Nudge
 from bot.core.plan import Kind
 from bot.store.outbox import Delivered, Outbox
 from bot.store.repo import Repo
+from bot.usecases.catch_up import kept_of, summary_of
 from bot.usecases.nudge_kinds import Kinds, Skip, TickResult
-from bot.usecases.ports import EndOfDay, Messenger, NotifyError, NudgeView
+from bot.usecases.ports import CatchUp, EndOfDay, Messenger, NotifyError, NudgeView
 from bot.usecases.workplace import Workplace
 
 log = logging.getLogger(__name__)
@@ -84,11 +87,33 @@ class _Dm:
     views: list[NudgeView]
     eod: EndOfDay | None
     tz: str
+    catch_up: CatchUp | None = None
     posted: Future[None] | None = None
     where: tuple[str, str] | None = None  # (channel, ts) once sent
     sent_at: datetime | None = None
     error: Exception | None = None
     finished: float = 0.0  # time.monotonic() when posted (or failed)
+    parts: list[_Dm] = field(default_factory=list)  # what went instead, once split
+
+    def outcomes(self) -> list[_Dm]:
+        """What to record: this DM, or the parts it was split into."""
+        return [leaf for part in self.parts for leaf in part.outcomes()] if self.parts else [self]
+
+    def split(self) -> list[_Dm]:
+        """The parts to post one by one instead: the summary alone and every other view
+        alone; a summary alone comes apart into its own lines."""
+        summary = {v.nudge_id for v in self.views} & (
+            self.catch_up.nudge_ids if self.catch_up else frozenset()
+        )
+        if summary and len(summary) < len(self.views):
+            together = self._part([v for v in self.views if v.nudge_id in summary], self.catch_up)
+            alone = [self._part([v], None) for v in self.views if v.nudge_id not in summary]
+            return [together, *alone]
+        return [self._part([v], None) for v in self.views]
+
+    def _part(self, views: list[NudgeView], catch_up: CatchUp | None) -> _Dm:
+        eod = self.eod if any(v.kind == Kind.EOD for v in views) else None
+        return _Dm(self.team, self.user, self.nudges, views, eod, self.tz, catch_up)
 
 
 def _overdue(dm: _Dm) -> bool:
@@ -245,19 +270,32 @@ class Dispatcher:
             if n.attempts > 1 and self._already_sent(n, token, now, result):
                 continue
             kind = self.kinds.dms.get(n.kind)
-            said = kind.check(n, ready) if kind is not None else Skip(f"no such kind: {n.kind}")
-            if isinstance(said, Skip):
-                self.outbox.mark_skipped(n.id, token, said.reason)
-                result.skipped += said.counted
-                if said.then is not None:
-                    said.then()
-            else:
-                views.append(said)
+            try:
+                said = Skip(f"no such kind: {n.kind}") if kind is None else kind.check(n, ready)
+                if isinstance(said, Skip):
+                    self.outbox.mark_skipped(n.id, token, said.reason)
+                    result.skipped += said.counted
+                    if said.then is not None:
+                        said.then()
+                    continue
+            except Exception as e:  # one nudge that can't be built never holds the others
+                log.exception("building nudge %s for %s failed", n.id, user)
+                self._retry(n, token, now, f"could not build it: {type(e).__name__}: {e}", result)
+                continue
+            views.append(said)
         if not views:
             return None
         eod = next((v.end_of_day for v in reversed(views) if v.end_of_day is not None), None)
-        tz = self.workplace.calendar_for(team, user).tz.key
-        return _Dm(team, user, nudges, views, eod, tz)
+        cal = self.workplace.calendar_for(team, user)
+        return _Dm(
+            team,
+            user,
+            nudges,
+            views,
+            eod,
+            cal.tz.key,
+            summary_of(nudges, views, ready.now, cal),
+        )
 
     def _post(self, dm: _Dm, token: str, fresh_until: float) -> None:
         """In the sender thread: post one DM, recording the outcome on it. A DM that waited
@@ -271,12 +309,33 @@ class Dispatcher:
                     dm.eod = None
                 if not dm.views:
                     return
-            dm.where = self.messenger.send_nudges(dm.team, dm.user, dm.views, dm.eod, dm.tz)
-            dm.sent_at = self.clock.now()
+                if dm.catch_up is not None:
+                    dm.catch_up = kept_of(dm.catch_up, dm.views)
+            self._send(dm)
         except Exception as e:  # recorded by _record, in the dispatching thread
             dm.error = e
         finally:
             dm.finished = time.monotonic()
+
+    def _send(self, dm: _Dm) -> None:
+        """Post one DM (in the sender thread). One Slack refuses for what it says (or that
+        could not be built) is split and its parts posted one by one, so that only the bad
+        one fails, with its reason, and the others still go."""
+        try:
+            dm.where = self.messenger.send_nudges(
+                dm.team, dm.user, dm.views, dm.eod, dm.tz, dm.catch_up
+            )
+            dm.sent_at = self.clock.now()
+        except NotifyError as e:
+            if not e.content or len(dm.views) < 2:
+                dm.error = e
+                return
+            log.warning("the DM to %s was refused (%s): sending its parts alone", dm.user, e.reason)
+            dm.parts = dm.split()
+            for part in dm.parts:
+                self._send(part)
+        except Exception as e:
+            dm.error = e
 
     def _record(
         self, posting: deque[_Dm], token: str, now: datetime, result: TickResult, waiting: int
@@ -299,7 +358,7 @@ class Dispatcher:
                 continue
             done.append(posting.popleft())
         sent: list[Delivered] = []
-        for dm in done:
+        for dm in (leaf for each in done for leaf in each.outcomes()):
             if dm.where is not None and dm.sent_at is not None:
                 sent.append(Delivered([v.nudge_id for v in dm.views], *dm.where, dm.sent_at))
                 result.sent += len(dm.views)

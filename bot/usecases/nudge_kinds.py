@@ -111,7 +111,12 @@ class ItemNudge:
             return Skip(f"the item is {item.status}")
         if n.kind in (Kind.BEFORE, Kind.SNOOZED) and due.now >= item.due_at:
             return Skip("the deadline passed before it could be sent")
-        return NudgeView(n.id, n.kind, item, due.escalates_at(n) if self.needs_escalation else None)
+        escalate_at = due.escalates_at(n) if self.needs_escalation else None
+        if self.needs_escalation and escalate_at is None:
+            # "It goes to the lead …" would be untrue: the lead was told already (or no longer
+            # will be, the escalation was settled otherwise).
+            return Skip("no escalation is queued: the lead was already told, or won't be")
+        return NudgeView(n.id, n.kind, item, escalate_at)
 
 
 def table(

@@ -44,12 +44,16 @@ class NotifyError(Exception):
 
     `transient` errors (rate limits after the retries, 5xx, timeouts) are worth trying
     again later; the others (user_not_found, channel_not_found, …) never will succeed.
+    `content`: the message itself was refused or could not be built (invalid_blocks,
+    msg_too_long, a rendering bug), not its recipient: the same DM without the bad part
+    may go.
     """
 
-    def __init__(self, reason: str, *, transient: bool = False) -> None:
+    def __init__(self, reason: str, *, transient: bool = False, content: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.transient = transient
+        self.content = content
 
 
 @dataclass(frozen=True)
@@ -86,13 +90,31 @@ class EndOfDay:
         return not (self.overdue or self.due_today or self.replies or self.backlog)
 
 
+@dataclass(frozen=True)
+class CatchUp:
+    """One summary in place of a person's stale missed and heads-up lines (the rule is
+    bot.core.catchup): the nudges it stands for, each of which is among the DM's views, and
+    their items as read, today's first, then the backlog's (the last `backlog` of them)."""
+
+    nudge_ids: frozenset[int]
+    items: tuple[ItemView, ...]
+    backlog: int = 0
+
+
 class Messenger(Protocol):
     """Direct messages for nudges; each raises NotifyError when Slack refuses."""
 
     def send_nudges(
-        self, team_id: str, user_id: str, views: list[NudgeView], eod: EndOfDay | None, tz: str
+        self,
+        team_id: str,
+        user_id: str,
+        views: list[NudgeView],
+        eod: EndOfDay | None,
+        tz: str,
+        catch_up: CatchUp | None = None,
     ) -> tuple[str, str]:
-        """One DM for all of `views` (and the end-of-day list); returns (channel, ts)."""
+        """One DM for all of `views` (and the end-of-day list; the views `catch_up` stands
+        for as its one summary); returns (channel, ts)."""
         ...
 
     def find_sent(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from . import blockkit, sdkmodels
@@ -11,6 +12,23 @@ from .state import SlackState
 
 class ChatMethods(SlackState):
     """The bot's messages: what chat.* accepts, stores and answers."""
+
+    def reject_posts(self, containing: str, *, error: str = "invalid_blocks") -> None:
+        """Make every chat.postMessage whose text or blocks contain `containing` fail with
+        `error`, as Slack refuses one message for what it says (invalid_blocks,
+        msg_too_long); the others go. Nothing is stored for a refused post."""
+        with self._lock:
+            self._rejections.append((containing, error))
+
+    def _refused(self, params: dict[str, Any]) -> None:
+        with self._lock:
+            rejections = list(self._rejections)
+        if not rejections:
+            return
+        said = json.dumps([params.get("text"), params.get("blocks")], ensure_ascii=False)
+        for containing, error in rejections:
+            if containing in said:
+                raise SlackError(error)
 
     def _bot_profile(self) -> dict[str, Any]:
         return {
@@ -60,6 +78,7 @@ class ChatMethods(SlackState):
         if channel["is_archived"]:
             raise SlackError("is_archived")
         self._check_content(params)
+        self._refused(params)
         message: dict[str, Any] = {
             "user": self.bot_user_id,
             "type": "message",

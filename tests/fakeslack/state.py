@@ -66,6 +66,7 @@ class SlackState:
         self._responses: list[Response] = []
         self._faults: list[_Fault] = []
         self._delays: list[_Delay] = []
+        self._rejections: list[tuple[str, str]] = []  # (text in a post, Slack's error)
         self._held: list[str] = []
         self._internal_errors: list[str] = []
         self._last_ts_us = 0

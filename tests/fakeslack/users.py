@@ -1,11 +1,11 @@
-"""Who is who: auth.test, api.test, team.info, users.info and apps.connections.open."""
+"""Who is who: auth.test, api.test, bots.info, team.info, users.info and apps.connections.open."""
 
 from __future__ import annotations
 
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .model import MethodTable, SlackError, _truthy
+from .model import MethodTable, SlackError, _invalid_arguments, _truthy
 from .state import SlackState
 
 _TZ_LABELS = {
@@ -122,6 +122,25 @@ class UsersMethods(SlackState):
             "is_enterprise_install": False,
         }
 
+    def _bots_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        bot = params.get("bot")
+        if not bot:
+            raise _invalid_arguments("[ERROR] missing required field: bot")
+        if bot != self.bot_id:
+            raise SlackError("bot_not_found")
+        return {
+            "ok": True,
+            "bot": {
+                "id": self.bot_id,
+                "deleted": False,
+                "name": self.bot_name,
+                "updated": int(self._now()),
+                "app_id": self.app_id,
+                "user_id": self.bot_user_id,
+                "icons": {"image_36": "https://a.slack-edge.com/80588/img/plugins/app/bot_36.png"},
+            },
+        }
+
     def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": self.socket.issue_url()}
 
@@ -162,6 +181,7 @@ METHODS: MethodTable = {
     "api.test": UsersMethods._api_test,
     "auth.test": UsersMethods._auth_test,
     "apps.connections.open": UsersMethods._apps_connections_open,
+    "bots.info": UsersMethods._bots_info,
     "team.info": UsersMethods._team_info,
     "users.info": UsersMethods._users_info,
 }

@@ -243,3 +243,14 @@ def test_blocks_slack_sdk_refuses_are_invalid_blocks(
     # …and the same payload on a response_url gets Slack's 400.
     sent = WebhookClient(fake.response_url()).send(text="x", blocks=[block])
     assert (sent.status_code, sent.body) == (400, "invalid_blocks")
+
+
+def test_reject_posts_refuses_only_the_messages_that_say_it(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    fake.reject_posts("POISON", error="msg_too_long")
+    with pytest.raises(SlackApiError) as refused:
+        client.chat_postMessage(channel="U1", text="deck", blocks=[section("the POISON one")])
+    assert api_error(refused)["error"] == "msg_too_long"
+    client.chat_postMessage(channel="U1", text="the deck")
+    assert [m["text"] for m in fake.messages(fake.dm_channel("U1"))] == ["the deck"]

@@ -105,3 +105,12 @@ def test_no_dm_with_a_bot_a_deactivated_user_or_itself(
     with pytest.raises(SlackApiError) as posted:
         client.chat_postMessage(channel=user, text="hello")
     assert api_error(posted)["error"] == error
+
+
+def test_bots_info_names_the_bots_app(fake: FakeSlack, client: WebClient) -> None:
+    bot_id = client.auth_test()["bot_id"]
+    bot = client.bots_info(bot=bot_id)["bot"]
+    assert (bot["id"], bot["app_id"], bot["user_id"]) == ("B0001", "A0001", "UBOT")
+    with pytest.raises(SlackApiError) as unknown:
+        client.bots_info(bot="B404")
+    assert api_error(unknown)["error"] == "bot_not_found"

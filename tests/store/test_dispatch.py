@@ -24,7 +24,7 @@ from bot.store.outbox import Want
 from bot.store.repo import Repo
 from bot.usecases.dispatch import Dispatcher
 from bot.usecases.nudge_kinds import ItemNudge, Kinds
-from bot.usecases.ports import EndOfDay, NudgeView
+from bot.usecases.ports import CatchUp, EndOfDay, NotifyError, NudgeView
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 
@@ -50,7 +50,13 @@ class Recorder:
         self.during = during
 
     def send_nudges(
-        self, team_id: str, user_id: str, views: list[NudgeView], eod: EndOfDay | None, tz: str
+        self,
+        team_id: str,
+        user_id: str,
+        views: list[NudgeView],
+        eod: EndOfDay | None,
+        tz: str,
+        catch_up: CatchUp | None = None,
     ) -> tuple[str, str]:
         self.threads.add(threading.current_thread().name)
         self.during(user_id)
@@ -141,3 +147,49 @@ def test_a_crash_in_the_sender_retries_only_that_persons_nudges(repo: Repo) -> N
     row = rows(repo)[failed]
     assert (row.status, row.claim, row.last_error) == ("queued", None, "internal_error")
     assert row.next_at > NOW  # backed off
+
+
+def test_a_dm_refused_for_one_nudge_sends_the_others_and_fails_that_one(repo: Repo) -> None:
+    seeded = seed(repo, ["U1", "U2"], per_user=3)
+    bad = seeded["U1"][1]
+
+    class Refusing(Recorder):
+        def send_nudges(self, team_id: str, user_id: str, views: list[NudgeView], *a: Any) -> Any:
+            if any(v.nudge_id == bad for v in views):
+                raise NotifyError("could not build the DM: ValueError: boom", content=True)
+            return super().send_nudges(team_id, user_id, views, *a)
+
+    messenger = Refusing()
+    result = dispatcher(repo, messenger).tick()
+
+    assert (result.sent, result.failed, result.retried) == (5, 1, 0)
+    stored = rows(repo)
+    assert (stored[bad].status, stored[bad].last_error) == (
+        "failed",
+        "could not build the DM: ValueError: boom",
+    )
+    assert {stored[i].status for ids in seeded.values() for i in ids if i != bad} == {"sent"}
+    assert ("U2", seeded["U2"]) in messenger.sent  # another person's DM is untouched
+
+
+def test_a_nudge_whose_check_raises_is_retried_alone_with_its_reason(repo: Repo) -> None:
+    [first, second] = seed(repo, ["U1"], per_user=2)["U1"]
+
+    class Flaky(ItemNudge):
+        def check(self, n: Any, due: Any) -> Any:
+            if n.id == first:
+                raise LookupError("the list could not be read")
+            return super().check(n, due)
+
+    kinds = Kinds(dms={Kind.BEFORE: Flaky(may_go_early=True)})
+    messenger = Recorder()
+    clock = FrozenClock(NOW)
+    result = Dispatcher(repo, repo.outbox, messenger, _Workplace(), kinds, clock).tick()  # type: ignore[arg-type]
+
+    assert messenger.sent == [("U1", [second])]
+    assert (result.sent, result.retried) == (1, 1)
+    row = rows(repo)[first]
+    assert (row.status, row.last_error) == (
+        "queued",
+        "could not build it: LookupError: the list could not be read",
+    )

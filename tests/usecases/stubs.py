@@ -30,6 +30,7 @@ from bot.usecases.home import Home, HomeData, HomeRefresher, HomeWatch
 from bot.usecases.nudge_kinds import Kinds, TickResult
 from bot.usecases.planner import Planner
 from bot.usecases.ports import (
+    CatchUp,
     ChannelFacts,
     DirectoryUnavailable,
     EndOfDay,
@@ -175,7 +176,13 @@ class Transcript:
     # -- Messenger
 
     def send_nudges(
-        self, team_id: str, user_id: str, views: list[NudgeView], eod: EndOfDay | None, tz: str
+        self,
+        team_id: str,
+        user_id: str,
+        views: list[NudgeView],
+        eod: EndOfDay | None,
+        tz: str,
+        catch_up: CatchUp | None = None,
     ) -> tuple[str, str]:
         self._record(
             Said(
@@ -184,7 +191,7 @@ class Transcript:
                 user_id,
                 tuple(v.item.id if v.item is not None else None for v in views),
                 tuple(v.kind for v in views),
-                detail={"views": list(views), "eod": eod, "tz": tz},
+                detail={"views": list(views), "eod": eod, "tz": tz, "catch_up": catch_up},
             )
         )
         return f"D{user_id}", f"{len(self.log)}.000100"

@@ -7,11 +7,13 @@ done.py, and App Home's buttons are these same ones.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from bot.core.durations import format_duration
 from bot.core.items import ItemKind, ItemStatus, ItemView
 from bot.core.plan import Kind
+from bot.slack.blocks.catch_up import catch_up_blocks
 from bot.slack.blocks.common import (
     MESSAGE_BLOCKS_MAX,
     MESSAGE_TEXT_MAX,
@@ -25,7 +27,7 @@ from bot.slack.blocks.common import (
     when,
 )
 from bot.usecases.coverage import span_text
-from bot.usecases.ports import EndOfDay, NudgeView
+from bot.usecases.ports import CatchUp, EndOfDay, NudgeView
 
 DONE = "nudge_done"
 MORE_TIME = "nudge_more_time"
@@ -121,7 +123,9 @@ def nudge_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[dic
                 item_actions(item, view.nudge_id, snooze=False),
             ]
         case Kind.HEADS_UP:
-            at = when(view.escalate_at, tz) if view.escalate_at else "soon"
+            # an escalation already due goes in this same tick: "now", not a time gone by
+            due_at = view.escalate_at
+            at = "soon" if due_at is None else "now" if due_at <= now else when(due_at, tz)
             line = (
                 f":warning: Heads-up: {label} is past its deadline ({due}). By the SLA it goes "
                 f"to the lead {at} unless it's done or renegotiated before then."
@@ -278,13 +282,22 @@ def dm(
     tz: str,
     now: datetime,
     links: dict[int, str] | None = None,
+    catch_up: CatchUp | None = None,
+    home: str | None = None,
 ) -> dict[str, Any]:
     """One DM for all of a person's due nudges, with metadata naming them. It fits Slack's
     limits whatever the data: the end-of-day list gets the blocks the other nudges leave,
-    and nudges that don't fit at all are pointed at."""
+    and nudges that don't fit at all are pointed at. The views `catch_up` stands for are
+    its one summary, where the first of them was (`home`: the deep link to App Home)."""
     bodies: list[tuple[NudgeView, str, list[dict[str, Any]]]] = []
+    folded = catch_up.nudge_ids if catch_up is not None else frozenset()
+    first = next((v.nudge_id for v in views if v.nudge_id in folded), None)
     for view in views:
-        if view.kind == Kind.EOD:
+        if view.nudge_id in folded:
+            if view.nudge_id == first and catch_up is not None:
+                actions = partial(item_actions, nudge_id=view.nudge_id, snooze=False)
+                bodies.append((view, *catch_up_blocks(catch_up, tz, view.nudge_id, home, actions)))
+        elif view.kind == Kind.EOD:
             if eod is not None:
                 bodies.append((view, "", []))  # rendered below, in the room left
         else:

@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.slack.blocks.catch_up import OPEN_HOME
 from bot.slack.blocks.home import HOME_MORE
 from bot.slack.listeners.commands import ack_now
 from bot.usecases.home import BACKLOG_STEP, HomeRefresher
@@ -59,3 +60,5 @@ def register(app: App, refresher: HomeRefresher) -> None:
     app.event("app_home_opened", matchers=[_home_tab])(ack=ack_now, lazy=[on_opened(refresher)])
     app.event("app_home_opened")(_ignore)
     app.action(HOME_MORE)(ack=ack_now, lazy=[on_more(refresher)])
+    # A link button (the catch-up DM's): Slack opens the link; the click only needs an ack.
+    app.action(OPEN_HOME)(ack_now)
