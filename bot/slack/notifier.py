@@ -14,9 +14,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.clock import Clock
 from bot.core.items import ItemView
 from bot.core.outcome import Outcome
-from bot.slack.blocks import nudges
+from bot.slack.blocks import lead_updates, nudges
 from bot.slack.blocks import promises as blocks
-from bot.usecases.ports import ChannelFacts, EndOfDay, NotifyError, NudgeView
+from bot.usecases.ports import ChannelFacts, EndOfDay, EscalationEdit, NotifyError, NudgeView
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +66,36 @@ class SlackNotifier:
     def send_nudges(
         self, team_id: str, user_id: str, views: list[NudgeView], eod: EndOfDay | None, tz: str
     ) -> tuple[str, str]:
-        message = nudges.dm(views, eod, tz, self.clock.now(), self._permalinks(eod))
+        # The escalation DMs a lead's line is about, edited first: a retry edits them again.
+        edits = {(e.channel_id, e.ts, e.nudge_id): e for v in views for e in v.edits}
+        for edit in edits.values():
+            self._settle_escalation(edit, tz)
+        message = nudges.dm(views, eod, tz, self.clock.now(), self._permalinks(views, eod))
         response = self._post_dm(user_id, message)
         return str(response["channel"]), str(response["ts"])
+
+    def _settle_escalation(self, edit: EscalationEdit, tz: str) -> None:
+        """Rewrite an escalation DM in place to say what became of its item (its other
+        nudges as they were). A DM that is gone or can no longer be edited stays as it is;
+        a transient failure is raised, so the whole DM is tried again later."""
+        try:
+            page = self._call(
+                "conversations_history",
+                channel=edit.channel_id,
+                latest=edit.ts,
+                oldest=edit.ts,
+                inclusive=True,
+                limit=1,
+            )
+            found = next((m for m in page.get("messages", []) if m.get("ts") == edit.ts), None)
+            if found is None:
+                raise NotifyError("message_not_found")
+            message = lead_updates.settled(found, edit, tz)
+            self._call("chat_update", channel=edit.channel_id, ts=edit.ts, **message)
+        except NotifyError as e:
+            if e.transient:
+                raise
+            log.info("escalation DM %s left as it was: %s", edit.ts, e.reason)
 
     def _post_dm(self, user_id: str, message: dict[str, Any]) -> Any:
         """Post in the app's DM with a person. Slack opens it when posting to the user ID, so
@@ -80,13 +107,15 @@ class SlackNotifier:
             self._dm_channels[user_id] = str(response["channel"])
         return response
 
-    def _permalinks(self, eod: EndOfDay | None) -> dict[int, str]:
-        """Links to the client messages owed a reply; a failed look-up just leaves one out."""
+    def _permalinks(self, views: list[NudgeView], eod: EndOfDay | None) -> dict[int, str]:
+        """Links to the client messages the DM names (its nudges' items, the end-of-day
+        rows); a failed look-up just leaves one out."""
         links: dict[int, str] = {}
         # only items the DM can show (it has room for fewer than 25 rows): one call each
         owed = [i for i in eod.overdue if i.kind == "reply"] + eod.replies if eod else []
-        shown = owed + eod.backlog if eod else []
-        for item in shown[: nudges.MAX_BLOCKS // 2]:
+        named = [v.item for v in views if v.item is not None]
+        shown = {i.id: i for i in named + owed + (eod.backlog if eod else [])}
+        for item in list(shown.values())[: nudges.MAX_BLOCKS // 2]:
             if item.message_ts and item.channel_id:
                 try:
                     found = self._call(
