@@ -58,7 +58,9 @@ def lead_update_blocks(
     assert item is not None and change is not None
     words = change_words(item, change, tz)
     line = f"{words} — *#{item.id}* {describe(item, LINE_WHAT_MAX)}{located(item, links)}"
-    return f"#{item.id}: {change.kind}", [section(line)]
+    done = "answered" if item.kind == "reply" else "delivered"
+    said = {kinds.DONE: done, kinds.HANDOFF: "handed off"}.get(change.kind, change.kind)
+    return f"#{item.id} {said}", [section(line)]
 
 
 def settled(message: dict[str, Any], edit: EscalationEdit, tz: str) -> dict[str, Any]:
