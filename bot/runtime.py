@@ -32,6 +32,7 @@ from bot.usecases.digest import Digests
 from bot.usecases.dispatch import Dispatcher
 from bot.usecases.end_of_day import EndOfDayNudge
 from bot.usecases.home import Home, HomeRefresher, HomeWatch
+from bot.usecases.lead_updates import LeadUpdateNudge
 from bot.usecases.planner import Planner
 from bot.usecases.promises import Promises, ResumeNudge
 from bot.usecases.settings import Settings as WorkspaceSettings
@@ -99,6 +100,7 @@ def build_runtime(
         resume=ResumeNudge(promises),
         quiet=QuietNudge(clients),
         coverage=CoverageNudge(coverage),
+        lead_update=LeadUpdateNudge(repo),
         digests=digests,
     )
     dispatcher = Dispatcher(

@@ -19,6 +19,9 @@ class Kind(StrEnum):
     MISSED = "missed"  # the deadline passed: tell the client now
     HEADS_UP = "heads_up"  # the SLA sends this to the lead at …
     ESCALATE = "escalate"  # to the lead: item, owner, client, how late
+    LEAD_UPDATE = (
+        "lead_update"  # to the lead, after an escalation: delivered, moved, … (lead_updates.py)
+    )
     FOLLOW_UP = "follow_up"  # after delivery: check it landed
     SNOOZED = "snoozed"  # the reminder a snooze asked for
     EOD = "eod"  # per person: what is due today, replies owed, a little backlog

@@ -14,10 +14,17 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.clock import Clock
 from bot.core.items import ItemView
 from bot.core.outcome import Outcome
-from bot.slack.blocks import nudges
+from bot.slack.blocks import lead_updates, nudges
 from bot.slack.blocks import promises as blocks
 from bot.slack.blocks.catch_up import home_link
-from bot.usecases.ports import CatchUp, ChannelFacts, EndOfDay, NotifyError, NudgeView
+from bot.usecases.ports import (
+    CatchUp,
+    ChannelFacts,
+    EndOfDay,
+    EscalationEdit,
+    NotifyError,
+    NudgeView,
+)
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +85,11 @@ class SlackNotifier:
         tz: str,
         catch_up: CatchUp | None = None,
     ) -> tuple[str, str]:
-        links = self._permalinks(eod)
+        # The escalation DMs a lead's line is about, edited first: a retry edits them again.
+        edits = {(e.channel_id, e.ts, e.nudge_id): e for v in views for e in v.edits}
+        for edit in edits.values():
+            self._settle_escalation(edit, tz)
+        links = self._permalinks(views, eod)
         home = self._home(team_id) if catch_up is not None else None
         try:
             message = nudges.dm(views, eod, tz, self.clock.now(), links, catch_up, home)
@@ -106,6 +117,29 @@ class SlackNotifier:
                 self._app_id = app_id
         return home_link(team_id, app_id)
 
+    def _settle_escalation(self, edit: EscalationEdit, tz: str) -> None:
+        """Rewrite an escalation DM in place to say what became of its item (its other
+        nudges as they were). A DM that is gone or can no longer be edited stays as it is;
+        a transient failure is raised, so the whole DM is tried again later."""
+        try:
+            page = self._call(
+                "conversations_history",
+                channel=edit.channel_id,
+                latest=edit.ts,
+                oldest=edit.ts,
+                inclusive=True,
+                limit=1,
+            )
+            found = next((m for m in page.get("messages", []) if m.get("ts") == edit.ts), None)
+            if found is None:
+                raise NotifyError("message_not_found")
+            message = lead_updates.settled(found, edit, tz)
+            self._call("chat_update", channel=edit.channel_id, ts=edit.ts, **message)
+        except NotifyError as e:
+            if e.transient:
+                raise
+            log.info("escalation DM %s left as it was: %s", edit.ts, e.reason)
+
     def _post_dm(self, user_id: str, message: dict[str, Any]) -> Any:
         """Post in the app's DM with a person. Slack opens it when posting to the user ID, so
         a first DM costs one call, not two (conversations.open); its ID is remembered."""
@@ -116,13 +150,15 @@ class SlackNotifier:
             self._dm_channels[user_id] = str(response["channel"])
         return response
 
-    def _permalinks(self, eod: EndOfDay | None) -> dict[int, str]:
-        """Links to the client messages owed a reply; a failed look-up just leaves one out."""
+    def _permalinks(self, views: list[NudgeView], eod: EndOfDay | None) -> dict[int, str]:
+        """Links to the client messages the DM names (its nudges' items, the end-of-day
+        rows); a failed look-up just leaves one out."""
         links: dict[int, str] = {}
         # only items the DM can show (it has room for fewer than 25 rows): one call each
         owed = [i for i in eod.overdue if i.kind == "reply"] + eod.replies if eod else []
-        shown = owed + eod.backlog if eod else []
-        for item in shown[: nudges.MAX_BLOCKS // 2]:
+        named = [v.item for v in views if v.item is not None]
+        shown = {i.id: i for i in named + owed + (eod.backlog if eod else [])}
+        for item in list(shown.values())[: nudges.MAX_BLOCKS // 2]:
             if item.message_ts and item.channel_id:
                 try:
                     found = self._call(

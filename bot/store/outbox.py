@@ -315,6 +315,23 @@ class Outbox:
             )
         return status == SENT
 
+    def sent_of(self, team_id: str, item_id: int, kind: str) -> list[NudgeValue]:
+        """The item's nudges of `kind` that went out (e.g. its escalations), oldest first."""
+        with self.sessions() as s:
+            return [
+                nudge_value(n)
+                for n in s.scalars(
+                    select(Nudge)
+                    .where(
+                        Nudge.team_id == team_id,
+                        Nudge.item_id == item_id,
+                        Nudge.kind == kind,
+                        Nudge.status == SENT,
+                    )
+                    .order_by(Nudge.sent_at, Nudge.id)
+                )
+            ]
+
     def first_queued(self, team_id: str, item_ids: Iterable[int], kind: str) -> dict[int, datetime]:
         """Each item's earliest queued nudge of `kind` (e.g. when its lead is told), by item
         ID: what `for_item` would say about many items, in one query."""

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, raiseload, sessionmaker
 
 from bot.core.items import ItemStatus, ItemView, NewItem, Role
+from bot.core.lead_updates import HANDOFF, TOLD, Change
 from bot.store.clients import Channels
 from bot.store.coverage import Absences
 from bot.store.db import make_sessions
@@ -18,7 +19,7 @@ from bot.store.models import Contributor, Item, ItemEvent, SeenEvent
 from bot.store.outbox import Outbox
 from bot.store.settings import SettingsStore
 from bot.store.stats import StatsStore
-from bot.store.values import item_view
+from bot.store.values import change_value, handoff_note, item_view
 
 
 class Repo:
@@ -182,7 +183,7 @@ class Repo:
                 item.contributors.append(
                     Contributor(team_id=team_id, user_id=new_owner, role=Role.OWNER)
                 )
-            s.add(_event(item, actor, "handoff", now, note=f"from {before} to {new_owner}"))
+            s.add(_event(item, actor, HANDOFF, now, note=handoff_note(before, new_owner)))
             s.flush()
             s.refresh(item)
             return item_view(item)
@@ -213,6 +214,22 @@ class Repo:
             s.add(_event(item, "client", "resumed", now, due_after=item.due_at))
             s.flush()
             return item_view(item)
+
+    def changes(self, team_id: str, item_id: int, since: datetime) -> list[Change]:
+        """The item's moves and hand-offs at or after `since`, oldest first (what a lead who
+        was told about it hears next; its closing comes from the item itself)."""
+        with self.sessions() as s:
+            rows = s.scalars(
+                select(ItemEvent)
+                .where(
+                    ItemEvent.team_id == team_id,
+                    ItemEvent.item_id == item_id,
+                    ItemEvent.kind.in_(TOLD),
+                    ItemEvent.at >= since,
+                )
+                .order_by(ItemEvent.at, ItemEvent.id)
+            )
+            return [change_value(e) for e in rows]
 
     def forget_events(self, before: datetime) -> int:
         """Drop event IDs seen before `before`: Slack retries an event for about an hour, so

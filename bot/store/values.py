@@ -6,9 +6,10 @@ from __future__ import annotations
 from bot.core.clients import ClientChannelView
 from bot.core.coverage import AbsenceView
 from bot.core.items import Credit, ItemKind, ItemStatus, ItemView, Role
+from bot.core.lead_updates import HANDOFF, Change
 from bot.core.nudges import Nudge as NudgeValue
 from bot.core.nudges import NudgeStatus
-from bot.store.models import Absence, ClientChannel, Item, Nudge
+from bot.store.models import Absence, ClientChannel, Item, ItemEvent, Nudge
 
 
 def item_view(row: Item, *, credits: bool = True) -> ItemView:
@@ -89,4 +90,24 @@ def absence_view(row: Absence) -> AbsenceView:
         source=row.source,
         created_by=row.created_by,
         created_at=row.created_at,
+    )
+
+
+def handoff_note(before: str, after: str) -> str:
+    """The note a hand-off's event keeps: who had it, who has it (read by `change_value`)."""
+    return f"from {before} to {after}"
+
+
+def change_value(row: ItemEvent) -> Change:
+    """A move or hand-off from the item's history, keyed by its event (`moved@17`)."""
+    to_owner = None
+    if row.kind == HANDOFF and row.note and " to " in row.note:
+        to_owner = row.note.rsplit(" to ", 1)[1]
+    return Change(
+        key=f"{row.kind}@{row.id}",
+        kind=row.kind,
+        at=row.at,
+        actor_id=row.actor_id,
+        due_after=row.due_after,
+        to_owner=to_owner,
     )

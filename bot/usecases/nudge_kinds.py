@@ -125,6 +125,7 @@ def table(
     resume: DmKind,
     quiet: DmKind,
     coverage: DmKind,
+    lead_update: DmKind,
     digests: ChannelKind,
 ) -> Kinds:
     """Every kind of the outbox, and who handles it."""
@@ -143,6 +144,7 @@ def table(
             Kind.RESUME: resume,
             Kind.QUIET: quiet,
             Kind.COVERAGE: coverage,
+            Kind.LEAD_UPDATE: lead_update,
         },
         channels={Kind.DIGEST: digests, Kind.WEEKLY: digests},
     )

@@ -1,6 +1,10 @@
 """The planner: after every change to an item, the outbox holds exactly the nudges it should
 get from now on (the outbox is the schedule), the owner's next end-of-day DM is queued, and
 whoever shows items (App Home) is told that this person's items changed.
+
+Every change to an item passes through `replan`, so this is also where a lead who was sent
+the item's escalation gets their line about what happened since (bot.core.lead_updates):
+however the item was delivered, moved, handed off or cancelled.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.core.items import ItemView
+from bot.core.lead_updates import Escalation, lead_updates
 from bot.core.plan import ItemState, Kind, heard_today, next_eod, plan_item
 from bot.store.outbox import Want
 from bot.store.repo import Repo
@@ -55,6 +60,7 @@ class Planner:
         if not stored:
             now = self.clock.now()
             wants = self.plan_for(item.team_id, item.owner_id, now)(item)
+            wants += self._lead_updates(item)
             self.repo.outbox.replan(item.team_id, item.id, wants, now)
         if item.status == "open":
             self.ensure_eod(item.team_id, item.owner_id)
@@ -88,6 +94,24 @@ class Planner:
             return [Want(p.recipient, p.kind, f"{item.id}:{p.reason}", p.at) for p in planned]
 
         return plan
+
+    def _lead_updates(self, item: ItemView) -> list[Want]:
+        """The lines owed to the leads the item was escalated to, about each change since
+        (re-planned with the rest, so a queued one stays queued; a sent one is never resent)."""
+        sent = self.repo.outbox.sent_of(item.team_id, item.id, Kind.ESCALATE)
+        escalations = [
+            Escalation(n.id, n.recipient_id, n.sent_at, n.channel_id, n.message_ts)
+            for n in sent
+            if n.sent_at is not None and n.channel_id and n.message_ts
+        ]
+        if not escalations:
+            return []
+        since = min(e.sent_at for e in escalations)
+        history = self.repo.changes(item.team_id, item.id, since)
+        return [
+            Want(p.recipient, p.kind, f"{item.id}:{p.reason}", p.at)
+            for p in lead_updates(item, escalations, history)
+        ]
 
     def ensure_eod(self, team_id: str, user_id: str, *, catch_up: bool = False) -> None:
         """Keep the person's next end-of-day DM queued while they own open items.

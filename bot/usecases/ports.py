@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from bot.core.items import ItemView
+    from bot.core.lead_updates import Change
     from bot.core.outcome import Outcome
 
 
@@ -72,6 +73,21 @@ class NudgeView:
     away_until: datetime | None = None
     items: tuple[ItemView, ...] = ()
     end_of_day: EndOfDay | None = None  # the end-of-day DM's lists
+    # a lead's line after an escalation: what changed, and the escalation DMs to edit
+    change: Change | None = None
+    edits: tuple[EscalationEdit, ...] = ()
+
+
+@dataclass(frozen=True)
+class EscalationEdit:
+    """An escalation DM to rewrite in place before the lead's line goes: where it is, the
+    nudge it carried, and everything that happened to its item since it went."""
+
+    channel_id: str
+    ts: str
+    nudge_id: int
+    item: ItemView
+    changes: tuple[Change, ...]
 
 
 @dataclass(frozen=True)
@@ -114,7 +130,10 @@ class Messenger(Protocol):
         catch_up: CatchUp | None = None,
     ) -> tuple[str, str]:
         """One DM for all of `views` (and the end-of-day list; the views `catch_up` stands
-        for as its one summary); returns (channel, ts)."""
+        for as its one summary); returns (channel, ts). The escalation DMs a lead's line
+        names (`NudgeView.edits`) are edited in place first, so a retry edits them again
+        rather than never; one that can no longer be edited (deleted, too old) is left as
+        it is and the line still goes."""
         ...
 
     def find_sent(

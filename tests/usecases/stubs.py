@@ -27,6 +27,7 @@ from bot.usecases.digest import Digests
 from bot.usecases.dispatch import Dispatcher
 from bot.usecases.end_of_day import EndOfDayNudge
 from bot.usecases.home import Home, HomeData, HomeRefresher, HomeWatch
+from bot.usecases.lead_updates import LeadUpdateNudge
 from bot.usecases.nudge_kinds import Kinds, TickResult
 from bot.usecases.planner import Planner
 from bot.usecases.ports import (
@@ -359,6 +360,7 @@ def build_world(
         resume=ResumeNudge(promises),
         quiet=QuietNudge(clients),
         coverage=CoverageNudge(coverage),
+        lead_update=LeadUpdateNudge(repo),
         digests=digests,
     )
     dispatcher = Dispatcher(

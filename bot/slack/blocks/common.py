@@ -66,6 +66,14 @@ def describe(item: ItemView, limit: int | None = None) -> str:
     return f"_{what}_" + (f" for *{client}*" if client else "")
 
 
+def located(item: ItemView, links: dict[int, str] | None = None) -> str:
+    """Where the item lives, to append to its line: ` in <#C…>`, and for a client's message
+    a link to the message itself (`links`: item ID → permalink, where one was found)."""
+    where = f" in <#{item.channel_id}>" if item.channel_id else ""
+    link = (links or {}).get(item.id)
+    return where + (f" (<{link}|see the message>)" if link else "")
+
+
 def section(text: str) -> Block:
     """A mrkdwn section; text past Slack's 3,000 characters is clipped, never refused."""
     return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, SECTION_TEXT_MAX)}}

@@ -22,10 +22,12 @@ from bot.slack.blocks.common import (
     clip,
     context,
     describe,
+    located,
     safe,
     section,
     when,
 )
+from bot.slack.blocks.lead_updates import escalation_block_id, lead_update_blocks
 from bot.usecases.coverage import span_text
 from bot.usecases.ports import CatchUp, EndOfDay, NudgeView
 
@@ -87,8 +89,11 @@ def _late(item: ItemView, now: datetime) -> str:
     return format_duration(now - item.due_at) if now > item.due_at else "not yet"
 
 
-def nudge_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[dict[str, Any]]]:
-    """One nudge: its line for the notification text, and its blocks."""
+def nudge_blocks(
+    view: NudgeView, tz: str, now: datetime, links: dict[int, str] | None = None
+) -> tuple[str, list[dict[str, Any]]]:
+    """One nudge: its line for the notification text, and its blocks. Each item's line says
+    where it lives, and links a client's message (`links`: item ID → permalink)."""
     if view.kind == Kind.QUIET:
         since = when(view.quiet_since, tz) if view.quiet_since else "a while"
         line = (
@@ -99,9 +104,11 @@ def nudge_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[dic
         return f"{clip(view.client or 'A client', 200)} has gone quiet", [section(line)]
     if view.kind == Kind.COVERAGE:
         return coverage_blocks(view, tz, now)
+    if view.kind == Kind.LEAD_UPDATE:
+        return lead_update_blocks(view, tz, links)
     item = view.item
     assert item is not None
-    label = f"*#{item.id}* {describe(item, NUDGE_WHAT_MAX)}"
+    label = f"*#{item.id}* {describe(item, NUDGE_WHAT_MAX)}{located(item, links)}"
     due = when(item.due_at, tz)
     match view.kind:
         case Kind.BEFORE | Kind.SNOOZED:
@@ -140,9 +147,10 @@ def nudge_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[dic
                 f":mega: SLA: {label} owned by <@{item.owner_id}>{client} was due {due} and "
                 f"is still open — late by {_late(item, now)}. <@{item.owner_id}> was told first."
             )
+            settles = context("Keep them informed, not rescued: ask what they need to deliver.")
             return f"SLA: #{item.id} is late", [
                 section(line),
-                context("Keep them informed, not rescued: ask what they need to deliver."),
+                {**settles, "block_id": escalation_block_id(view.nudge_id)},
             ]
         case Kind.FOLLOW_UP:
             line = (
@@ -235,8 +243,7 @@ def end_of_day_blocks(
         blocks.append(section(f"*{title}*"))
         for i in shown:
             was = "was due" if i.due_at < now else "due"
-            link = f" · <{links[i.id]}|see the message>" if i.id in links else ""
-            row = f"• *#{i.id}* {describe(i, WHAT_MAX)} — {was} {when(i.due_at, tz)}{link}"
+            row = f"• *#{i.id}* {describe(i, WHAT_MAX)}{located(i, links)} — {was} {when(i.due_at, tz)}"
             blocks.append(section(row))
             blocks.append(item_actions(i, nudge_id, snooze=False))
         room -= 1 + 2 * len(shown)
@@ -301,7 +308,7 @@ def dm(
             if eod is not None:
                 bodies.append((view, "", []))  # rendered below, in the room left
         else:
-            bodies.append((view, *nudge_blocks(view, tz, now)))
+            bodies.append((view, *nudge_blocks(view, tz, now, links)))
     used = sum(len(body) for _, _, body in bodies) + len(bodies) - 1  # with the dividers
     room = max(EOD_MIN_BLOCKS, MAX_BLOCKS - used)
     for n, (view, _, _) in enumerate(bodies):
