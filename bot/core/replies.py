@@ -62,6 +62,7 @@ from bot.core.reply_words import (
     ACK_EMOTICON,
     ACKS,
     APPRECIATE_DETERMINERS,
+    CLAUSE_BREAKS,
     DASHES,
     DETERMINERS,
     EMOJI_CODE,
@@ -231,14 +232,27 @@ def classify(text: str | None, *, attachments: int = 0, names: Iterable[str] = (
     if ".." in body:
         return _owed(Rule.ELLIPSIS, "...")
 
-    words = [w.strip("'") for w in WORD.findall(body)]
-    words = [w for w in words if w]
-    if m := _request_word(words):
+    words: list[str] = []
+    breaks: set[int] = set()  # word k follows a clause break (".", "!", ",", ";", "-", a new line)
+    last = 0
+    for m in WORD.finditer(body):
+        word = m.group(0).strip("'")
+        if not word:
+            continue
+        gap = body[last : m.start()]  # "heads-up": a hyphen inside a word breaks nothing
+        if words and gap != "-" and any(c in CLAUSE_BREAKS for c in gap):
+            breaks.add(len(words))
+        words.append(word)
+        last = m.end()
+    if m := _request_word(words, frozenset(breaks)):
         return _owed(Rule.REQUEST_WORD, m)
     if len(words) > MAX_WORDS:
         return _owed(Rule.TOO_LONG, f"{len(words)} words")
     return _cover(
-        words, _name_keys((names,) if isinstance(names, str) else tuple(names)), emoji_ack
+        words,
+        _name_keys((names,) if isinstance(names, str) else tuple(names)),
+        emoji_ack,
+        frozenset(breaks),
     )
 
 
@@ -263,7 +277,7 @@ def _variants(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _request_word(words: list[str]) -> str | None:
+def _request_word(words: list[str], breaks: frozenset[int]) -> str | None:
     """The first request word outside a carve-out phrase or a thanked-for object."""
     keys = [_variants(w) for w in words]
     covered = [False] * len(words)
@@ -273,7 +287,7 @@ def _request_word(words: list[str]) -> str | None:
                 if phrase in CARVE_OUTS and _matches(phrase, keys, i):
                     covered[i : i + len(phrase)] = [True] * len(phrase)
         if "for" in vs or "appreciate" in vs:
-            for end in _objects(keys, i + 1, appreciate="for" not in vs):
+            for end in _objects(keys, i + 1, breaks, appreciate="for" not in vs):
                 covered[i + 1 : end] = [True] * (end - i - 1)
     for i, word in enumerate(words):
         if covered[i]:
@@ -301,8 +315,12 @@ def _matches(phrase: tuple[str, ...], keys: list[tuple[str, ...]], i: int) -> bo
     return all(p in keys[i + k] for k, p in enumerate(phrase))
 
 
-def _objects(keys: list[tuple[str, ...]], i: int, *, appreciate: bool = False) -> list[int]:
-    """Where a thanked-for object starting at `i` can end: [determiner] adjective* noun."""
+def _objects(
+    keys: list[tuple[str, ...]], i: int, breaks: frozenset[int], *, appreciate: bool = False
+) -> list[int]:
+    """Where a thanked-for object starting at `i` can end: [determiner] adjective* noun,
+    all in the clause of the thanks ("thanks for that. Help!" thanks for nothing: no word
+    of the object may follow a clause break)."""
     if appreciate:
         starts = [i + len(d) for d in APPRECIATE_DETERMINERS if _matches(d, keys, i)]
     else:
@@ -315,7 +333,7 @@ def _objects(keys: list[tuple[str, ...]], i: int, *, appreciate: bool = False) -
                 j += 1
             else:
                 break
-    return ends
+    return [end for end in ends if not any(k in breaks for k in range(i, end))]
 
 
 # What may follow a segment that needs one: nothing in particular, an acknowledgement (or
@@ -326,7 +344,9 @@ _ACKNOWLEDGES = frozenset({Kind.CORE, Kind.THANKS})
 _KEEPS_THANKS = frozenset({Kind.MOD, Kind.ADDRESS, Kind.NAME})
 
 
-def _cover(words: list[str], names: frozenset[str], emoji_ack: bool) -> Decision:
+def _cover(
+    words: list[str], names: frozenset[str], emoji_ack: bool, breaks: frozenset[int]
+) -> Decision:
     """Can the words be read as a sequence of vocabulary phrases with an acknowledgement in it?"""
     keys = [_variants(w) for w in words]
     n = len(keys)
@@ -352,12 +372,13 @@ def _cover(words: list[str], names: frozenset[str], emoji_ack: bool) -> Decision
                 if kind is Kind.APPRECIATE:
                     at = i + len(phrase)
                     options.extend(
-                        (end - i, Kind.THANKS) for end in _objects(keys, at, appreciate=True)
+                        (end - i, Kind.THANKS)
+                        for end in _objects(keys, at, breaks, appreciate=True)
                     )
                 else:
                     options.append((len(phrase), kind))
             if v == "for" and thanking:
-                options.extend((end - i, Kind.MOD) for end in _objects(keys, i + 1))
+                options.extend((end - i, Kind.MOD) for end in _objects(keys, i + 1, breaks))
         for length, kind in options:
             if need == _NEED_ACK and kind not in _STARTS:
                 continue

@@ -249,6 +249,8 @@ VARIATION = {"\ufe0e", "\ufe0f"}
 SKIN_TONES = {chr(c) for c in range(0x1F3FB, 0x1F400)}
 QUESTION_MARKS = frozenset("?¿‽❓❔⁇⁈")  # ⁉ becomes "!?" under NFKC
 PUNCTUATION = frozenset(".,!¡;:-'&*_~")
+# Between two words, these end the clause a thanked-for object belongs to.
+CLAUSE_BREAKS = frozenset(".,!¡;:-\n")
 DASHES = str.maketrans({"–": "-", "—": "-", "‒": "-", "―": "-", "’": "'", "‘": "'", "ʼ": "'"})
 
 SLACK_TOKEN = re.compile(r"<([^<>]*)>")

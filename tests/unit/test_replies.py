@@ -7,7 +7,7 @@ The targets, on the labelled table tests/data/replies.csv: every `owed` row stay
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from bot.core.replies import (
@@ -264,11 +264,29 @@ SEPARATORS = [" ", ", ", ". ", "! ", "\n", "\n\n", " - ", " — ", "; "]
     sep=st.sampled_from(SEPARATORS),
     before=st.booleans(),
 )
+@example(ack="Thanks for that", request="help", sep=". ", before=False)
 def test_a_request_next_to_any_acknowledgement_is_owed(
     ack: str, request: str, sep: str, before: bool
 ) -> None:
+    # "Thanks for that" + " " + "help" is one thanks ("thanks for that help"), not a
+    # request beside one; with any punctuation between them it is a request again.
+    assume(not (sep == " " and not before and request in OBJECT_CARVE_OUTS))
     text = f"{request}{sep}{ack}" if before else f"{ack}{sep}{request}"
     assert needs_reply(text, names=NAMES), classify(text, names=NAMES)
+
+
+@pytest.mark.parametrize(
+    ("text", "owed"),
+    [
+        ("Thanks for that help", False),
+        ("Thanks for that. Help!", True),
+        ("Cheers for that\nhelp", True),
+        ("Thanks for the heads-up, noted", False),
+        ("thanks for this; help", True),
+    ],
+)
+def test_a_thanked_for_object_stays_in_the_clause_of_the_thanks(text: str, owed: bool) -> None:
+    assert needs_reply(text, names=NAMES) is owed, classify(text, names=NAMES)
 
 
 @settings(max_examples=200, deadline=None)
