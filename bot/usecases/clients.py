@@ -57,6 +57,10 @@ class ChannelMessage:
     edited_ts: str | None = None  # message_changed: the edited message's ts
     deleted_ts: str | None = None  # message_deleted: the deleted message's ts
     event_id: str | None = None  # Slack's, to recognise its retries
+    # The workspace is part of an Enterprise organisation, and the channel is (not) shared
+    # with another organisation: someone from a sibling workspace is a colleague.
+    enterprise: bool = False
+    ext_shared: bool = False
 
 
 @dataclass(frozen=True)
@@ -313,7 +317,10 @@ class Clients:
         if m.user in named.split(","):
             return True
         if m.user_team and m.user_team != m.team_id:
-            return True  # Slack Connect: someone from another organisation
+            # Slack Connect: someone from another organisation; but in an Enterprise
+            # organisation's channel shared with no one outside, another workspace of the
+            # same organisation: a colleague.
+            return m.ext_shared or not m.enterprise
         try:
             person = self.directory.person(m.team_id, m.user or "")
         except DirectoryUnavailable:

@@ -50,13 +50,27 @@ def to_message(body: dict[str, Any], event: dict[str, Any]) -> ChannelMessage:
         channel_id=event.get("channel", ""),
         ts=event.get("ts", ""),
         user=event.get("user"),
-        text=event.get("text") or "",
+        text=event.get("text") or _files_text(event),
         thread_ts=event.get("thread_ts"),
         user_team=event.get("user_team") or event.get("team"),
         subtype=subtype,
         bot=bool(event.get("bot_id")) or subtype == "bot_message",
         event_id=event_id,
+        enterprise=bool(body.get("enterprise_id") or body.get("context_enterprise_id")),
+        ext_shared=bool(body.get("is_ext_shared_channel")),
     )
+
+
+def _files_text(event: dict[str, Any]) -> str:
+    """A file shared without a word: the item says which file ("Shared a file: brief.pdf")."""
+    names = [
+        str(f.get("title") or f.get("name") or "a file")
+        for f in event.get("files") or []
+        if isinstance(f, dict)
+    ]
+    if not names:
+        return ""
+    return ("Shared a file: " if len(names) == 1 else "Shared files: ") + ", ".join(names)
 
 
 def _first_time(clients: Clients, body: dict[str, Any]) -> bool:
