@@ -19,9 +19,11 @@ from bot.slack.digest_poster import SlackDigestPoster
 from bot.slack.directory import SlackDirectory
 from bot.slack.home_screen import SlackHomeScreen
 from bot.slack.http import WebApp
+from bot.slack.intake import Intake
 from bot.slack.notifier import SlackNotifier
 from bot.slack.priority import AckFirst, AfterAckExecutor
 from bot.store.db import make_engine, migrate, ping
+from bot.store.intake import IntakeStore
 from bot.store.repo import Repo
 from bot.usecases import nudge_kinds
 from bot.usecases.clients import Clients, QuietNudge
@@ -54,6 +56,7 @@ class Runtime:
     app: App
     gate: AckFirst
     after_ack: AfterAckExecutor
+    intake: Intake
 
     def web(self) -> WebApp:
         return WebApp(
@@ -80,6 +83,8 @@ def build_runtime(
     notifier = SlackNotifier(client, clock)
     directory = SlackDirectory(client)
     gate = AckFirst()
+    after_ack = AfterAckExecutor(gate)
+    intake = Intake(IntakeStore(engine), after_ack, clock, settings.lease)
 
     workplace = Workplace(repo.settings, settings.defaults, directory)
     watch = HomeWatch()
@@ -107,7 +112,8 @@ def build_runtime(
         kinds,
         clock,
         lease=settings.lease,
-        each_tick=[digests.ensure_all],
+        # Requests a dead process acked and left undone: any replica takes them over.
+        each_tick=[digests.ensure_all, intake.recover],
     )
     uses = UseCases(
         command=command,
@@ -119,8 +125,7 @@ def build_runtime(
         home=refresher,
         clock=clock,
     )
-    after_ack = AfterAckExecutor(gate)
-    app = build_app(client, settings.signing_secret, uses, notifier, directory, after_ack)
+    app = build_app(client, settings.signing_secret, uses, notifier, directory, intake, after_ack)
     return Runtime(
         settings=settings,
         clock=clock,
@@ -137,4 +142,5 @@ def build_runtime(
         app=app,
         gate=gate,
         after_ack=after_ack,
+        intake=intake,
     )

@@ -1,0 +1,100 @@
+"""Durable intake: an ack is a promise. What Slack asked is stored before the ack, processed
+after it on the after-ack pool, and marked done; a request left undone by a crash (its
+lease ran out) is processed again by whichever process reclaims it first, at start and on
+each tick, through the same `run` as live requests.
+
+Slack does not redeliver what it got a 200 for, and a person who saw no error does not
+retype: so a request that cannot be stored is not acked as if it were (see the callers).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor
+from datetime import timedelta
+from typing import Any
+
+from bot.clock import Clock
+from bot.core.intake import MAX_ATTEMPTS, Request, RequestKind
+from bot.store.intake import Asked, IntakeStore
+
+log = logging.getLogger(__name__)
+
+# What processes one kind of request: the request (when it came, its key) and its payload.
+Handler = Callable[[Request, dict[str, Any]], None]
+
+
+def request_key(body: dict[str, Any]) -> str:
+    """The idempotency key of a payload: Slack's event ID for events; for anything else a
+    hash of the payload, which carries a trigger_id and response_url unique to each
+    invocation, so a replay of the same signed request (to any replica) has the same key."""
+    event_id = body.get("event_id")
+    if event_id:
+        return f"e:{event_id}"
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
+    return "h:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Intake:
+    """Takes requests before their ack, runs their handlers after it, reclaims the undone."""
+
+    def __init__(self, store: IntakeStore, pool: Executor, clock: Clock, lease: timedelta) -> None:
+        self.store = store
+        self.pool = pool
+        self.clock = clock
+        self.lease = lease
+        self._handlers: dict[RequestKind, Handler] = {}
+
+    def handle(self, kind: RequestKind, handler: Handler) -> None:
+        """Register what processes `kind` (the listeners do, as they register with Bolt)."""
+        self._handlers[kind] = handler
+
+    def take(self, kind: RequestKind, body: dict[str, Any]) -> bool:
+        """Store the request, then queue its processing; False for one taken before (a
+        retry or replay: ack it, do nothing). Raises when it cannot be stored."""
+        asked = Asked(_team(body), kind, request_key(body), json.dumps(body))
+        [request] = self.store.take([asked], self.clock.now(), self.lease)
+        if request is None:
+            return False
+        self.pool.submit(self.run, request, body)
+        return True
+
+    def recover(self) -> int:
+        """Queue every request whose process died before finishing it (at start, each tick)."""
+        try:
+            requests = self.store.reclaim(self.clock.now(), self.lease)
+        except Exception:
+            log.exception("could not look for unfinished requests; the next tick tries again")
+            return 0
+        for request in requests:
+            self.pool.submit(self.run, request, None)
+        if requests:
+            log.info("processing %s request(s) acked before a restart", len(requests))
+        return len(requests)
+
+    def run(self, request: Request, body: dict[str, Any] | None) -> None:
+        """Process one request once: claim it, run its handler, mark it done. A handler that
+        raises leaves it for a later reclaim (up to MAX_ATTEMPTS tries)."""
+        try:
+            if not self.store.start(request, self.clock.now(), self.lease):
+                return  # another process took it over, or it is done
+            self._handlers[request.kind](request, body or json.loads(request.body))
+            self.store.done(request, self.clock.now())
+        except Exception:
+            last = request.attempts + 1 >= MAX_ATTEMPTS
+            log.exception(
+                "%s request %s failed (try %s of %s)%s",
+                request.kind,
+                request.id,
+                request.attempts + 1,
+                MAX_ATTEMPTS,
+                "; giving up" if last else "; it is tried again later",
+            )
+
+
+def _team(body: dict[str, Any]) -> str:
+    team = body.get("team_id") or (body.get("team") or {}).get("id") or ""
+    return str(team)
