@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, Row, bindparam, delete, select, update
+from sqlalchemy import Engine, Row, bindparam, delete, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.core.intake import MAX_ATTEMPTS, Request, RequestKind
@@ -32,6 +32,7 @@ _MINE = (
 )
 _START = update(_T).where(*_MINE).values(lease_until=bindparam("until"), attempts=_C.attempts + 1)
 _DONE = update(_T).where(*_MINE).values(done_at=bindparam("at"))
+_ASYNC_COMMIT = text("SET LOCAL synchronous_commit = off")
 _ROW = (_C.id, _C.team_id, _C.kind, _C.key, _C.body, _C.received_at, _C.claim, _C.attempts)
 
 
@@ -56,7 +57,8 @@ def _token() -> str:
 class IntakeStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+        self._pg = engine.dialect.name == "postgresql"
+        dialect = postgresql if self._pg else sqlite
         self._insert = (
             dialect.insert(_T)
             .on_conflict_do_nothing(index_elements=[_C.team_id, _C.key])
@@ -83,6 +85,11 @@ class IntakeStore:
             for a in asked
         ]
         with self.engine.begin() as conn:
+            if self._pg:
+                # The bot's crash loses nothing committed so; only a crash of the database
+                # server within its WAL writer's delay (0.2 s by default) could, as with
+                # SQLite's synchronous=NORMAL. A waited-for flush tripled the ack's p99.
+                conn.execute(_ASYNC_COMMIT)
             taken = {key: rid for rid, key in conn.execute(self._insert, rows)}
         # Two requests of one batch with the same key: the first one is taken.
         out: list[Request | None] = []
@@ -118,7 +125,7 @@ class IntakeStore:
             .limit(limit)
         )
         with self.engine.begin() as conn:
-            if self.engine.dialect.name == "postgresql":
+            if self._pg:
                 due = due.with_for_update(skip_locked=True)
             ids = list(conn.scalars(due))
             if not ids:
