@@ -96,6 +96,9 @@ class Intake:
         self.lease = lease
         self._commits = GroupCommit(store, clock, lease)
         self._handlers: dict[RequestKind, Handler] = {}
+        # Requests this process has queued or is running: never reclaimed from itself.
+        self._busy: set[int] = set()
+        self._busy_lock = threading.Lock()
 
     def handle(self, kind: RequestKind, handler: Handler) -> None:
         """Register what processes `kind` (the listeners do, as they register with Bolt)."""
@@ -107,18 +110,25 @@ class Intake:
         request = self._commits.take(Asked(_team(body), kind, request_key(body), json.dumps(body)))
         if request is None:
             return False
-        self.pool.submit(self.run, request, body)
+        self._submit(request, body)
         return True
+
+    def _submit(self, request: Request, body: dict[str, Any] | None) -> None:
+        with self._busy_lock:
+            self._busy.add(request.id)
+        self.pool.submit(self.run, request, body)
 
     def recover(self) -> int:
         """Queue every request whose process died before finishing it (at start, each tick)."""
+        with self._busy_lock:
+            busy = set(self._busy)
         try:
-            requests = self.store.reclaim(self.clock.now(), self.lease)
+            requests = self.store.reclaim(self.clock.now(), self.lease, busy)
         except Exception:
             log.exception("could not look for unfinished requests; the next tick tries again")
             return 0
         for request in requests:
-            self.pool.submit(self.run, request, None)
+            self._submit(request, None)
         if requests:
             log.info("processing %s request(s) acked before a restart", len(requests))
         return len(requests)
@@ -144,6 +154,9 @@ class Intake:
                 MAX_ATTEMPTS,
                 "; giving up" if last else "; it is tried again later",
             )
+        finally:
+            with self._busy_lock:
+                self._busy.discard(request.id)
 
 
 def _team(body: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ tick, and processed again: what it records must be idempotent (see `Item.request
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -114,9 +114,12 @@ class IntakeStore:
             result = conn.execute(_DONE, {**_mine(request), "at": now})
             return bool(result.rowcount)
 
-    def reclaim(self, now: datetime, lease: timedelta, limit: int = 200) -> list[Request]:
+    def reclaim(
+        self, now: datetime, lease: timedelta, busy: Collection[int] = (), limit: int = 200
+    ) -> list[Request]:
         """Claim requests nobody is processing (their lease ran out: the process that took
-        them died before finishing), oldest first; those failed MAX_ATTEMPTS times are left."""
+        them died before finishing), oldest first, except the caller's `busy` ones; those
+        failed MAX_ATTEMPTS times are left."""
         token = _token()
         due = (
             select(_C.id)
@@ -124,6 +127,8 @@ class IntakeStore:
             .order_by(_C.id)
             .limit(limit)
         )
+        if busy:
+            due = due.where(_C.id.not_in(list(busy)))
         with self.engine.begin() as conn:
             if self._pg:
                 due = due.with_for_update(skip_locked=True)
