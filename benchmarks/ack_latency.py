@@ -1,9 +1,10 @@
 """Ack latency of `/promise … by tomorrow 4pm` over real HTTP, next to a bare Bolt app.
 
 Four processes, as in production: the fake Slack (Slack is remote), promise-bot itself
-(`promise-bot run --http`, SQLite), a bare Bolt app that only acks the same command on
-the same waitress set-up, and this load generator sending requests signed like Slack's.
-Run: `uv run python -m benchmarks.ack_latency [--requests N]`.
+(`promise-bot run --http`, on PostgreSQL then SQLite), a bare Bolt app that only acks the
+same command on the same waitress set-up, and this load generator sending requests signed
+like Slack's. Each acked command is stored (the intake) before its ack.
+Run: `uv run python -m benchmarks.ack_latency [--requests N] [--no-postgres] [--no-sqlite]`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -22,7 +22,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
-from benchmarks.common import APP_CPU, SLACK_CPU, app_env, pin, start_fake
+from sqlalchemy import create_engine, text
+
+from benchmarks.common import (
+    APP_CPU,
+    SLACK_CPU,
+    add_backend_options,
+    app_env,
+    on_each_backend,
+    pin,
+    start_fake,
+)
 from tests.fakeslack import signed_headers
 
 SECRET = "bench-secret"
@@ -93,51 +103,67 @@ def measure(port: int, fake: dict[str, str], concurrency: int, total: int) -> tu
     return statistics.median(latencies) * 1000, p99 * 1000
 
 
-def stored(db: Path) -> int:
-    with sqlite3.connect(db) as conn:
-        return int(conn.execute("SELECT count(*) FROM items").fetchone()[0])
+def stored(url: str) -> int:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(text("SELECT count(*) FROM items")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def compare(backend: str, url: str, fake: dict[str, str], requests: int, bare_port: int) -> None:
+    """Bare Bolt and promise-bot on `url`, at 1 and 32 clients: one table row each."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**app_env(fake, SECRET), "DATABASE_URL": url, "LOG_LEVEL": "INFO"}
+        ours, our_port = start_app(
+            ["-m", "bot", "run", "--http", "--port", "0", "--host", "127.0.0.1"],
+            env,
+            tmp,
+            "serving Slack over HTTP",
+        )
+        try:
+            sent = 0
+            for concurrency in (1, 32):
+                for name, port in (("bare Bolt", bare_port), ("promise-bot", our_port)):
+                    measure(port, fake, concurrency, 20)  # warm up
+                    p50, p99 = measure(port, fake, concurrency, requests)
+                    drained = "—"
+                    if name == "promise-bot":
+                        sent += 20 + requests
+                        started = time.perf_counter()
+                        # Each round starts with the previous round's work done.
+                        while stored(url) < sent:
+                            time.sleep(0.05)
+                        drained = f"{time.perf_counter() - started:.1f} s"
+                    print(
+                        f"| {backend} | {name} | {concurrency} | {p50:.1f} | {p99:.1f} | {drained} |",
+                        flush=True,
+                    )
+        finally:
+            ours.terminate()
+            ours.wait(timeout=10)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=500)
+    add_backend_options(parser)
     args = parser.parse_args()
     pin(SLACK_CPU)
     fake_proc, fake = start_fake(["U0BENCH"])
     procs: list[subprocess.Popen[str]] = [fake_proc]
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            env = app_env(fake, SECRET)
-            ours, our_port = start_app(
-                ["-m", "bot", "run", "--http", "--port", "0", "--host", "127.0.0.1"],
-                {**env, "LOG_LEVEL": "INFO"},
-                tmp,
-                "serving Slack over HTTP",
-            )
-            bare, bare_port = start_app(
-                ["-m", "benchmarks.bare_bolt"], env, str(Path.cwd()), "serving on"
-            )
-            procs += [ours, bare]
-            db = Path(tmp) / "promise-bot.db"
-            print("| app | clients | p50 ms | p99 ms | all stored after the last ack |")
-            print("|---|---:|---:|---:|---:|")
-            sent = 0
-            for concurrency in (1, 32):
-                for name, port in (("bare Bolt", bare_port), ("promise-bot", our_port)):
-                    measure(port, fake, concurrency, 20)  # warm up
-                    p50, p99 = measure(port, fake, concurrency, args.requests)
-                    drained = "—"
-                    if name == "promise-bot":
-                        sent += 20 + args.requests
-                        started = time.perf_counter()
-                        # Each round starts with the previous round's work done.
-                        while stored(db) < sent:
-                            time.sleep(0.05)
-                        drained = f"{time.perf_counter() - started:.1f} s"
-                    print(
-                        f"| {name} | {concurrency} | {p50:.1f} | {p99:.1f} | {drained} |",
-                        flush=True,
-                    )
+        env = app_env(fake, SECRET)
+        bare, bare_port = start_app(
+            ["-m", "benchmarks.bare_bolt"], env, str(Path.cwd()), "serving on"
+        )
+        procs.append(bare)
+        print("| backend | app | clients | p50 ms | p99 ms | all stored after the last ack |")
+        print("|---|---|---:|---:|---:|---:|")
+        on_each_backend(
+            args, lambda backend, url: compare(backend, url, fake, args.requests, bare_port)
+        )
     finally:
         stop_all(fake_proc, procs[1:])
 

@@ -15,7 +15,8 @@ from bot.config import ConfigError, Settings, load_settings
 
 log = logging.getLogger("bot")
 
-# Slack retries an event for about an hour; its ID is kept this long to catch late copies.
+# Slack retries an event for about an hour; its ID (and a processed request's intake row,
+# whose key catches replays) is kept this long to catch late copies.
 SEEN_EVENTS_KEPT = timedelta(days=3)
 _SECRET = re.compile(r"\b(xox[abposr]|xapp)-[A-Za-z0-9-]+")
 # A password in a database URL: `scheme://user:password@host`. Neither part crosses a
@@ -181,11 +182,13 @@ def _run(settings: Settings, *, http: bool, port: int | None, host: str) -> None
         )
     from bot.scheduler import start_ticking
 
-    scheduler = start_ticking(
-        runtime.dispatcher,
-        settings.defaults.tick,
-        housekeeping=lambda: runtime.repo.forget_events(runtime.clock.now() - SEEN_EVENTS_KEPT),
-    )
+    def housekeeping() -> None:
+        before = runtime.clock.now() - SEEN_EVENTS_KEPT
+        runtime.repo.forget_events(before)
+        runtime.intake.store.forget(before)
+
+    # Its first tick, right away, also takes up the requests acked before a crash.
+    scheduler = start_ticking(runtime.dispatcher, settings.defaults.tick, housekeeping)
     runtime.home.start()  # re-publishes Home tabs after changes (stopped by close)
     try:
         server.run()

@@ -20,9 +20,11 @@ from bot.slack.directory import SlackDirectory
 from bot.slack.health import Health
 from bot.slack.home_screen import SlackHomeScreen
 from bot.slack.http import WebApp
+from bot.slack.intake import Intake
 from bot.slack.notifier import SlackNotifier
 from bot.slack.priority import AckFirst, AfterAckExecutor
 from bot.store.db import make_engine, migrate, ping
+from bot.store.intake import IntakeStore
 from bot.store.repo import Repo
 from bot.usecases import nudge_kinds
 from bot.usecases.clients import Clients, QuietNudge
@@ -57,6 +59,7 @@ class Runtime:
     gate: AckFirst
     after_ack: AfterAckExecutor
     health: Health
+    intake: Intake
 
     def web(self) -> WebApp:
         return WebApp(
@@ -83,6 +86,8 @@ def build_runtime(
     notifier = SlackNotifier(client, clock)
     directory = SlackDirectory(client)
     gate = AckFirst()
+    after_ack = AfterAckExecutor(gate)
+    intake = Intake(IntakeStore(engine), after_ack, clock, settings.lease)
 
     workplace = Workplace(repo.settings, settings.defaults, directory)
     watch = HomeWatch()
@@ -111,7 +116,8 @@ def build_runtime(
         kinds,
         clock,
         lease=settings.lease,
-        each_tick=[digests.ensure_all],
+        # Requests a dead process acked and left undone: any replica takes them over.
+        each_tick=[digests.ensure_all, intake.recover],
     )
     uses = UseCases(
         command=command,
@@ -123,8 +129,7 @@ def build_runtime(
         home=refresher,
         clock=clock,
     )
-    after_ack = AfterAckExecutor(gate)
-    app = build_app(client, settings.signing_secret, uses, notifier, directory, after_ack)
+    app = build_app(client, settings.signing_secret, uses, notifier, directory, intake, after_ack)
     return Runtime(
         settings=settings,
         clock=clock,
@@ -142,4 +147,5 @@ def build_runtime(
         gate=gate,
         after_ack=after_ack,
         health=Health(lambda: ping(repo.engine)),
+        intake=intake,
     )

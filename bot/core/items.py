@@ -115,6 +115,8 @@ class NewItem:
     message_ts: str | None = None
     thread_ts: str | None = None
     client_user_id: str | None = None
+    # The intake key of the command asking for it: the store makes one item per key.
+    request_key: str | None = None
 
     @classmethod
     def client_message(

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from bot.clock import Clock
 from bot.slack.directory import SlackDirectory
+from bot.slack.intake import Intake
 from bot.slack.listeners import actions, commands, coverage, done, events, home, shortcuts, views
 from bot.slack.notifier import SlackNotifier
 from bot.slack.priority import AckFirst, AfterAckExecutor
@@ -50,9 +51,12 @@ def build_app(
     uses: UseCases,
     notifier: SlackNotifier,
     directory: SlackDirectory,
+    intake: Intake,
     after_ack: AfterAckExecutor | None = None,
 ) -> App:
-    """A Bolt app on the shared client; it checks every request's signature."""
+    """A Bolt app on the shared client; it checks every request's signature. Commands and
+    watched channels' events go through `intake` (stored before the ack, processed on
+    `after_ack`, the pool the intake was given)."""
     logger = logging.getLogger("bot.slack")
     if not any(isinstance(f, _ClientGiven) for f in logger.filters):
         logger.addFilter(_ClientGiven())
@@ -66,8 +70,8 @@ def build_app(
         listener_executor=after_ack or AfterAckExecutor(AckFirst()),
         logger=logger,
     )
-    events.register(app, uses.clients)  # first: most requests are events
-    commands.register(app, uses.command, uses.clock)
+    events.register(app, uses.clients, intake)  # first: most requests are events
+    commands.register(app, uses.command, uses.clock, intake)
     actions.register(app, uses.promises, uses.workplace, uses.home, notifier)
     done.register(app, uses.promises, uses.workplace, uses.home, notifier)
     coverage.register(app, uses.coverage, directory)

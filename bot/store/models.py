@@ -46,6 +46,7 @@ class Item(Base):
         Index("ix_items_team_status_due", "team_id", "status", "due_at"),
         Index("ix_items_team_status_closed", "team_id", "status", "closed_at"),  # digests
         Index("ux_items_team_channel_message", "team_id", "channel_id", "message_ts", unique=True),
+        Index("ux_items_team_request", "team_id", "request_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -74,6 +75,9 @@ class Item(Base):
     # Waiting on the client: the clock is paused from `waiting_since` (until `waiting_until`).
     waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     waiting_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The intake key of the command that created it: a command processed again after a
+    # crash finds its item instead of making a second one.
+    request_key: Mapped[str | None] = mapped_column(String(80))
 
     contributors: Mapped[list[Contributor]] = relationship(
         back_populates="item",
@@ -166,6 +170,32 @@ class SeenEvent(Base):
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class IntakeRequest(Base):
+    """What Slack asked, stored before the ack so that a crash after it loses nothing.
+
+    `key` is unique per team (the event ID, or a hash of a command's body), so a request
+    delivered twice is taken once; `claim` and `lease_until` say who processes it and until
+    when; `done_at` is set once processed, and done rows are dropped after a few days.
+    """
+
+    __tablename__ = "intake"
+    __table_args__ = (
+        Index("ux_intake_team_key", "team_id", "key", unique=True),
+        Index("ix_intake_done_lease", "done_at", "lease_until"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))  # command | message | reaction
+    key: Mapped[str] = mapped_column(String(80))
+    body: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claim: Mapped[str] = mapped_column(String(32))
+    lease_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Nudge(Base):

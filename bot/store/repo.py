@@ -33,9 +33,25 @@ class Repo:
         self.stats = StatsStore(self.sessions)
 
     def create_item(self, new: NewItem, now: datetime) -> ItemView:
-        """Store a new item (created `now`, by its creator); returns it as it opens."""
-        with self.engine.begin() as conn:
-            return insert_item(conn, new, now, new.creator_id)
+        """Store a new item (created `now`, by its creator); returns it as it opens. A
+        request processed again (after a crash) gets the item it made the first time."""
+        try:
+            with self.engine.begin() as conn:
+                return insert_item(conn, new, now, new.creator_id)
+        except IntegrityError:
+            made = self._made_by(new.team_id, new.request_key)
+            if made is None:
+                raise
+            return made
+
+    def _made_by(self, team_id: str, request_key: str | None) -> ItemView | None:
+        if request_key is None:
+            return None
+        with self.sessions() as s:
+            item = s.scalar(
+                select(Item).where(Item.team_id == team_id, Item.request_key == request_key)
+            )
+            return None if item is None else item_view(item)
 
     def get_item(self, team_id: str, item_id: int) -> ItemView | None:
         with self.sessions() as s:

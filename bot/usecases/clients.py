@@ -124,10 +124,6 @@ class Clients:
                 self._watched[team_id] = hit
         return hit[1].get(channel_id)
 
-    def first_time(self, team_id: str, event_id: str) -> bool:
-        """False for an event already handled (Slack retries; Socket Mode drops the marker)."""
-        return self.repo.mark_event_seen(team_id, event_id, self.clock.now())
-
     def owner_of(self, team_id: str, channel_id: str) -> str | None:
         """Who owns a watched channel (read afresh), or None when it is not watched."""
         channel = self.repo.channels.watched(team_id, channel_id)

@@ -161,6 +161,7 @@ class Promises:
             creator_id=who.user_id,
             channel_id=who.channel_id,
             due_at=due,
+            request_key=who.request_key,
         )
         item = self.repo.create_item(new, self.clock.now())
         self.planner.replan(item)

@@ -149,11 +149,12 @@ Result = (
 
 @dataclass(frozen=True)
 class Invocation:
-    """Who asked, where."""
+    """Who asked, where; `request_key` names the stored request (the intake) it came in."""
 
     team_id: str
     user_id: str
     channel_id: str | None = None
+    request_key: str | None = None
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,8 @@ class BotProcess:
         }
         self._log: IO[str] = open(self.log_path, "w")  # noqa: SIM115 (closed in close())
         # `--port 0` falls back to PORT/3000 in bot.cli, so replicas get a free port each.
-        port = str(free_port())
+        self.port = free_port()
+        port = str(self.port)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "run", "--http", "--port", port, "--host", "127.0.0.1"],
             cwd=workdir,  # no stray .env from the repository

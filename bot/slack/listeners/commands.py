@@ -1,4 +1,5 @@
-"""`/promise`: ack in the request thread, then do the work and answer on the response_url."""
+"""`/promise`: stored and acked in the request thread, then the work, answered on the
+response_url (or, when that has expired since, in a DM)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.clock import Clock
+from bot.core.intake import Request, RequestKind, response_url_valid
+from bot.slack.blocks.common import Message
 from bot.slack.blocks.render import render
 from bot.slack.client import respond
+from bot.slack.intake import Handler, Intake
 from bot.slack.modals import promise as promise_form
 from bot.slack.modals import settings as settings_form
 from bot.slack.modals.opening import open_form
@@ -24,6 +28,11 @@ SORRY = {
     "text": ":warning: Something went wrong on my side, so nothing was changed. "
     "Please try again in a minute."
 }
+NOT_STORED = {
+    "response_type": "ephemeral",
+    "text": ":warning: I couldn't save that just now, so nothing was done. "
+    "Please send the same command again in a minute.",
+}
 
 
 def ack_now(ack: Ack) -> None:
@@ -31,10 +40,45 @@ def ack_now(ack: Ack) -> None:
     ack()
 
 
-def run_promise(command: PromiseCommand, clock: Clock) -> Callable[..., None]:
-    def promise(body: dict[str, Any], client: WebClient) -> None:
+def store_then_ack(intake: Intake) -> Callable[..., None]:
+    """The ack comes once the command is stored: a command that can't be stored is answered
+    with an error (so its sender sends it again), never acked as if it would be done."""
+
+    def listener(ack: Ack, body: dict[str, Any]) -> None:
+        try:
+            intake.take(RequestKind.COMMAND, body)
+        except Exception:
+            log.exception("could not store a /promise command")
+            ack(**NOT_STORED)
+            return
+        ack()
+
+    return listener
+
+
+def answerer(
+    client: WebClient, clock: Clock, request: Request, body: dict[str, Any]
+) -> Callable[[Message], None]:
+    """How this command is answered: on its response_url while Slack still takes it (a
+    command processed after a restart may be older than that), else in a DM."""
+
+    def answer(message: Message) -> None:
         url = body.get("response_url")
-        who = Invocation(body["team_id"], body["user_id"], body.get("channel_id"))
+        if response_url_valid(request.received_at, clock.now()) and respond(url, message):
+            return
+        client.chat_postMessage(
+            channel=body["user_id"], text=message["text"], blocks=message.get("blocks")
+        )
+
+    return answer
+
+
+def run_promise(command: PromiseCommand, clock: Clock, client: WebClient) -> Handler:
+    def promise(request: Request, body: dict[str, Any]) -> None:
+        answer = answerer(client, clock, request, body)
+        who = Invocation(
+            body["team_id"], body["user_id"], body.get("channel_id"), request_key=request.key
+        )
         try:
             result = command.handle(who, body.get("text") or "")
             if isinstance(result, OpenForm):
@@ -45,13 +89,14 @@ def run_promise(command: PromiseCommand, clock: Clock) -> Callable[..., None]:
                 view = settings_form.modal(result.current, who.channel_id)
                 open_form(client, body, view)
                 return
-            respond(url, render(result, clock.now()))
+            answer(render(result, clock.now()))
         except Exception:
             log.exception("/promise failed")
-            respond(url, SORRY)
+            answer(SORRY)
 
     return promise
 
 
-def register(app: App, command: PromiseCommand, clock: Clock) -> None:
-    app.command("/promise")(ack=ack_now, lazy=[run_promise(command, clock)])
+def register(app: App, command: PromiseCommand, clock: Clock, intake: Intake) -> None:
+    intake.handle(RequestKind.COMMAND, run_promise(command, clock, app.client))
+    app.command("/promise")(store_then_ack(intake))

@@ -1,19 +1,20 @@
 """Events: client messages in watched channels, replies, ✅ reactions.
 
-Acked at once; Slack's retries are recognised by event_id and ignored. Messages in
-channels nobody watches are answered from memory: no query, no Web API call.
+Those in watched channels are stored (the intake) and acked, then processed; Slack's
+retries are recognised by event_id and ignored. Messages in channels nobody watches are
+answered from memory: no query, no Web API call.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.slack.listeners.commands import ack_now
+from bot.core.intake import Request, RequestKind
+from bot.slack.intake import Handler, Intake
 from bot.usecases.clients import ChannelMessage, Clients
 
 log = logging.getLogger(__name__)
@@ -73,14 +74,6 @@ def _files_text(event: dict[str, Any]) -> str:
     return ("Shared a file: " if len(names) == 1 else "Shared files: ") + ", ".join(names)
 
 
-def _first_time(clients: Clients, body: dict[str, Any]) -> bool:
-    """False for an event already handled (Slack retries; Socket Mode drops the retry marker)."""
-    event_id = body.get("event_id")
-    if not event_id:
-        return True
-    return clients.first_time(body.get("team_id", ""), event_id)
-
-
 def in_client_channel(clients: Clients) -> Callable[..., bool]:
     """Listener matcher: a message in a watched channel (answered from memory)."""
 
@@ -91,8 +84,9 @@ def in_client_channel(clients: Clients) -> Callable[..., bool]:
     return matches
 
 
-def on_message(clients: Clients) -> Callable[..., None]:
-    def message(body: dict[str, Any], event: dict[str, Any]) -> None:
+def on_message(clients: Clients) -> Handler:
+    def message(_: Request, body: dict[str, Any]) -> None:
+        event = body.get("event") or {}
         # Clients recognises Slack's retries by event_id: for a client's message, in the
         # transaction that records it.
         try:
@@ -104,12 +98,13 @@ def on_message(clients: Clients) -> Callable[..., None]:
     return message
 
 
-def on_reaction(clients: Clients) -> Callable[..., None]:
-    def reaction(body: dict[str, Any], event: dict[str, Any]) -> None:
+def on_reaction(clients: Clients) -> Handler:
+    def reaction(_: Request, body: dict[str, Any]) -> None:
+        # A retry of the event was not taken (the intake's key is its event_id), and closing
+        # an item is conditional: processing this twice after a crash closes it once.
+        event = body.get("event") or {}
         item = event.get("item") or {}
         if event.get("reaction") != "white_check_mark" or item.get("type") != "message":
-            return
-        if not _first_time(clients, body):
             return
         clients.on_check_mark(
             body.get("team_id", ""),
@@ -125,29 +120,29 @@ def _ignore() -> None:
     """Acked so Slack does not retry; nothing to do (unwatched channels, other reactions)."""
 
 
-def ack_then(
-    pool: Executor, work: Callable[[dict[str, Any], dict[str, Any]], None]
-) -> Callable[..., None]:
-    """Ack, then hand `work` the body on the after-ack pool: what `ack=ack_now, lazy=[work]`
-    does, without the deep copy of the whole request Bolt makes for each lazy function
-    (about half of the CPU of acking a watched channel's message event, measured)."""
+def store_then_ack(intake: Intake, kind: RequestKind) -> Callable[..., None]:
+    """Store the event, then ack; the work runs on the after-ack pool with the body itself,
+    not the deep copy of the whole request Bolt makes for each lazy function (about half of
+    the CPU of acking a watched channel's message event, measured). An event that can't be
+    stored is not acked: the error (HTTP 500) makes Slack send it again later."""
 
-    def listener(ack: Ack, body: dict[str, Any], event: dict[str, Any]) -> None:
+    def listener(ack: Ack, body: dict[str, Any]) -> None:
+        intake.take(kind, body)  # nothing changes `body` after the ack
         ack()
-        pool.submit(work, body, event)  # nothing changes `body` after the ack
 
     return listener
 
 
-def register(app: App, clients: Clients) -> None:
+def register(app: App, clients: Clients, intake: Intake) -> None:
+    intake.handle(RequestKind.MESSAGE, on_message(clients))
+    intake.handle(RequestKind.REACTION, on_reaction(clients))
     # Registered first, as most requests are message events; the first matching listener wins.
-    after_ack = app.listener_runner.listener_executor  # bot.slack.priority.AfterAckExecutor
     app.event("message", matchers=[in_client_channel(clients)])(
-        ack_then(after_ack, on_message(clients))
+        store_then_ack(intake, RequestKind.MESSAGE)
     )
     app.event("message")(_ignore)  # everywhere else: ack, nothing more (no copy, no query)
     app.event("reaction_added", matchers=[in_client_channel_of_item(clients)])(
-        ack=ack_now, lazy=[on_reaction(clients)]
+        store_then_ack(intake, RequestKind.REACTION)
     )
     app.event("reaction_added")(_ignore)
     # app_home_opened: bot/slack/listeners/home.py
@@ -157,6 +152,8 @@ def in_client_channel_of_item(clients: Clients) -> Callable[..., bool]:
     def matches(body: dict[str, Any]) -> bool:
         event = body.get("event") or {}
         item = event.get("item") or {}
+        if event.get("reaction") != "white_check_mark" or item.get("type") != "message":
+            return
         return event.get("reaction") == "white_check_mark" and clients.is_watched(
             body.get("team_id", ""), item.get("channel", "")
         )

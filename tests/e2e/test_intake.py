@@ -1,0 +1,97 @@
+"""The intake over signed HTTP: a request processed again after a crash records once, an
+answer too late for the response_url comes as a DM, and a replay to another replica is
+processed once. (The SIGKILL of a real process is in test_intake_crash.py.)"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import text, update
+
+from bot.core.intake import RequestKind
+from bot.store.intake import Asked
+from bot.store.models import IntakeRequest
+from tests.e2e.conftest import START
+from tests.e2e.harness import Bot, text_of, tick_at
+
+
+def forget_done(bot: Bot) -> int:
+    """As if the process had died after the work and before marking it done."""
+    with bot.runtime.repo.sessions.begin() as s:
+        result = s.execute(update(IntakeRequest).values(done_at=None))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def answers(bot: Bot, url: str) -> list[str]:
+    return [text_of(r.payload) for r in bot.fake.responses if r.url == url]
+
+
+def test_a_command_processed_again_after_a_crash_makes_its_promise_once(
+    make_bot: Callable[..., Bot], database_url: str
+) -> None:
+    bot = make_bot(database_url)
+    body, url = bot.command_body("send the deck by fri 3pm")
+    assert bot.post_signed(body, "application/x-www-form-urlencoded").status == 200
+    bot.fake.wait_for_response(url)
+    assert bot.runtime.after_ack.drain(timeout=10)
+    assert forget_done(bot) == 1
+
+    # Any process's tick takes it up once its lease has run out, and does it again.
+    tick_at(bot, START + bot.runtime.settings.lease + timedelta(seconds=1))
+    assert bot.runtime.after_ack.drain(timeout=10)
+
+    [item] = bot.items()
+    assert item.what == "send the deck" and item.request_key
+    first, again = answers(bot, url)
+    assert f"#{item.id}" in first and first == again  # the same promise, answered again
+
+
+def test_a_command_left_undone_past_its_response_url_is_answered_in_a_dm(bot: Bot) -> None:
+    form = bot.fake.slash_command(
+        "/promise", "call Acme back by tomorrow 4pm", user_id="U0OWNER", channel_id="C0CLIENT"
+    )
+    # Acked, then the process died before any work; it is back 40 minutes later.
+    store = bot.runtime.intake.store
+    asked = Asked(form["team_id"], RequestKind.COMMAND, "h:acked-then-killed", json.dumps(form))
+    store.take([asked], START, bot.runtime.settings.lease)
+
+    tick_at(bot, START + timedelta(minutes=40))
+    assert bot.runtime.after_ack.drain(timeout=10)
+
+    [item] = bot.items()
+    assert item.what == "call Acme back"
+    assert not answers(bot, form["response_url"]), "Slack no longer takes that response_url"
+    [dm] = bot.fake.messages(bot.fake.dm_channel("U0OWNER"))
+    assert f"#{item.id}" in text_of(dm)
+
+
+def test_a_command_replayed_to_another_replica_is_processed_once(
+    make_bot: Callable[..., Bot], database_url: str
+) -> None:
+    one, two = make_bot(database_url), make_bot(database_url)
+    body, url = one.command_body("send the deck by fri 3pm")
+    timestamp = int(time.time())  # one signed request, sent twice
+    for replica in (one, two):
+        answer = replica.post_signed(body, "application/x-www-form-urlencoded", timestamp=timestamp)
+        assert answer.status == 200
+    for replica in (one, two):
+        assert replica.runtime.after_ack.drain(timeout=10)
+
+    assert [i.what for i in one.items()] == ["send the deck"]
+    assert len(answers(one, url)) == 1
+
+
+def test_a_command_that_cannot_be_stored_is_not_acked_as_done(bot: Bot) -> None:
+    with bot.runtime.repo.engine.begin() as conn:
+        conn.execute(text("DROP TABLE intake"))  # the database refuses the insert
+
+    body, url = bot.command_body("send the deck by fri 3pm")
+    answer = bot.post_signed(body, "application/x-www-form-urlencoded")
+
+    assert answer.status == 200  # answered at once, in the person's channel
+    assert "couldn't save that" in json.loads(answer.body)["text"]
+    assert bot.runtime.after_ack.drain(timeout=10)
+    assert bot.items() == [] and not answers(bot, url)
