@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.clock import Clock
 from bot.slack.blocks.render import render
 from bot.slack.client import respond
+from bot.slack.modals import frame as modals
 from bot.slack.modals import promise as promise_form
 from bot.slack.modals import settings as settings_form
 from bot.usecases.commands import PromiseCommand
@@ -19,10 +20,7 @@ from bot.usecases.results import Invocation, OpenForm, OpenSettings
 
 log = logging.getLogger(__name__)
 
-SORRY = {
-    "text": ":warning: Something went wrong on my side, so nothing was changed. "
-    "Please try again in a minute."
-}
+SORRY = modals.UNSURE  # it may have failed after storing: say so, never "nothing changed"
 
 
 def ack_now(ack: Ack) -> None:
