@@ -83,7 +83,7 @@ def nudge_blocks(view: NudgeView, tz: str, now: datetime) -> tuple[str, list[dic
             f"<#{view.channel_id}> since {since}. A short check-in keeps them close — "
             "reach out before they drift."
         )
-        return f"{clip(view.client or 'A client', 200)} has gone quiet", [section(line)]
+        return f"{safe(clip(view.client or 'A client', 200))} has gone quiet", [section(line)]
     if view.kind == Kind.COVERAGE:
         return coverage_blocks(view, tz, now)
     item = view.item

@@ -226,12 +226,12 @@ def accept(ack: Any, context: BoltContext, errors: dict[str, str]) -> None:
 
 
 def people_errors(
-    workplace: Workplace, team_id: str, block: str, users: Iterable[str]
+    workplace: Workplace, team_id: str, block: str, users: Iterable[str], role: str = "owner"
 ) -> dict[str, str]:
-    """The error under `block` for the first of `users` who can't be picked (a bot, a
-    deactivated account, nobody), or none."""
+    """The error under `block` for the first of `users` who can't be picked as `role` (a
+    bot, a deactivated account, nobody; someone of another organisation as the owner)."""
     for user in users:
-        problem = workplace.check_person(team_id, user)
+        problem = workplace.check_person(team_id, user, role)
         if problem:
             return {block: problem}
     return {}

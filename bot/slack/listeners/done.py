@@ -72,7 +72,9 @@ def check_helpers(workplace: Workplace) -> Callable[..., None]:
     def check(ack: Any, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         helpers = who_helped_form.helpers_of(view)
         team = who_clicked(body).team_id
-        accept(ack, context, people_errors(workplace, team, who_helped_form.HELPERS, helpers))
+        accept(
+            ack, context, people_errors(workplace, team, who_helped_form.HELPERS, helpers, "helper")
+        )
 
     return check
 
