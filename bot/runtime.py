@@ -93,7 +93,7 @@ def build_runtime(
     watch = HomeWatch()
     planner = Planner(repo, workplace, clock, listeners=[watch])
     promises = Promises(repo, workplace, planner, notifier, notifier, clock)
-    clients = Clients(repo, directory, notifier, workplace, planner, promises, clock)
+    clients = Clients(repo, directory, notifier, workplace, planner, promises, clock, notifier)
     coverage = Coverage(repo, workplace, planner, clock)
     digests = Digests(repo, workplace, SlackDigestPoster(notifier), clock)
     home = Home(repo, workplace, digests, coverage, SlackHomeScreen(client), clock)

@@ -9,16 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.core import text as txt
 from bot.core.coverage import split_span
-
-MAX_TEXT = 4000
-MAX_WHAT = 500
-MAX_NOTE = 1000
-MAX_CLIENT = 200
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _ID = re.compile(r"^#?(\d{1,12})$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 EXAMPLE_CREATE = "/promise @maria send the revised deck to Acme by fri 3pm"
 EXAMPLE_REPLY = "/promise reply @maria to Acme about the invoice by tomorrow noon"
@@ -154,12 +149,12 @@ Command = (
 
 
 def parse_command(text: str) -> Command:
-    """Read the text of `/promise`; raise UsageError for anything it cannot use."""
-    if _CONTROL.search(text):
-        raise UsageError("Your text has control characters in it (such as a null byte).")
-    if len(text) > MAX_TEXT:
+    """Read the text of `/promise` (Slack-escaped, as Slack sends it; control characters
+    are dropped, as from a form); raise UsageError for anything it cannot use."""
+    text = txt.clean(text)
+    if len(text) > txt.MAX_TEXT:
         raise UsageError(
-            f"That's {len(text):,} characters: more than I can take ({MAX_TEXT:,}). "
+            f"That's {len(text):,} characters: more than I can take ({txt.MAX_TEXT:,}). "
             "Keep the promise short and put the details in a thread."
         )
     text = " ".join(text.split())
@@ -239,8 +234,8 @@ def _reply(rest: str) -> Reply:
     client, about = _split_first(rest, " about ")
     if not client:
         raise UsageError("Name the client the reply is to.", EXAMPLE_REPLY)
-    if len(client) > MAX_CLIENT:
-        raise UsageError(f"Keep the client's name under {MAX_CLIENT} characters.", EXAMPLE_REPLY)
+    if problem := txt.client_problem(client):
+        raise UsageError(problem, EXAMPLE_REPLY)
     if when is not None and not when:
         raise UsageError("Say when after *by*, or leave *by* out.", EXAMPLE_REPLY)
     return Reply(
@@ -291,8 +286,8 @@ def _move(rest: str) -> Move:
     when, note = _split_first(tail[3:].strip(), " because ")
     if not when:
         raise UsageError("Say the new deadline after *to*.", example)
-    if note is not None and len(note) > MAX_NOTE:
-        raise UsageError(f"Keep the note under {MAX_NOTE} characters.", example)
+    if note is not None and (problem := txt.note_problem(note)):
+        raise UsageError(problem, example)
     return Move(item_id=item_id, when=when, note=note or None)
 
 
@@ -327,7 +322,7 @@ def _watch(rest: str) -> Watch:
         if not client_ids or _MENTION.sub("", clients).strip():
             raise UsageError("After *clients*, mention the client's people.", example)
     name = name_part.strip() or None
-    if name and (len(name) > MAX_CLIENT or _MENTION.search(name)):
+    if name and (txt.client_problem(name) or _MENTION.search(name)):
         raise UsageError("Name the client in plain words.", example)
     return Watch(name=name, owner=owner, clients=client_ids)
 
@@ -378,12 +373,8 @@ def _cancel(rest: str) -> Cancel:
 
 
 def _bounded_what(what: str, example: str = EXAMPLE_CREATE) -> str:
-    if len(what) > MAX_WHAT:
-        raise UsageError(
-            f"That promise is {len(what):,} characters; keep it under {MAX_WHAT} "
-            "and put the details in a thread.",
-            example,
-        )
+    if problem := txt.what_problem(what):
+        raise UsageError(problem, example)
     return what
 
 

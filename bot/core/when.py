@@ -158,6 +158,13 @@ def parse_when(text: str, now: datetime, cal: WorkCalendar) -> datetime:
     return _checked(result, ctx)
 
 
+def deadline_on(day: date, at: time | None, now: datetime, cal: WorkCalendar) -> datetime:
+    """A day (and time) picked in a form, held to the same rules as a typed full date:
+    in the future and at most a year away; no time means that day's end of day."""
+    ctx = _Context(now=now.astimezone(UTC), cal=cal, today=cal.today(now))
+    return _checked(_on_full_date(ctx, day.year, day.month, day.day, at), ctx)
+
+
 def _normalise(text: str) -> str:
     """Lower-case, single spaces, no commas or trailing full stop, `p.m.` → `pm`."""
     text = text.lower().replace("a.m.", "am").replace("p.m.", "pm").replace(",", " ")

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.clock import Clock
 from bot.core.items import ItemView
 from bot.core.outcome import Outcome
+from bot.slack.blocks import clients as client_blocks
 from bot.slack.blocks import lead_updates, nudges
 from bot.slack.blocks import promises as blocks
 from bot.slack.blocks.catch_up import home_link
@@ -75,6 +76,11 @@ class SlackNotifier:
         tz = self._tz(item.owner_id)
         message = nudges.handed_off_dm(item, previous_owner, actor_id, tz)
         self._post_dm(item.owner_id, message)
+
+    def channel_changed(
+        self, channel_id: str, previous_owner: str, new_owner: str | None, actor_id: str
+    ) -> None:
+        self._post_dm(previous_owner, client_blocks.changed_dm(channel_id, new_owner, actor_id))
 
     def send_nudges(
         self,

@@ -25,6 +25,7 @@ from bot.core.sla import reply_due
 from bot.core.when import WhenError, parse_when
 from bot.store.outbox import Want
 from bot.store.repo import Repo
+from bot.usecases import ports
 from bot.usecases.nudge_kinds import Due, Skip
 from bot.usecases.planner import Planner
 from bot.usecases.ports import ChannelInfo, Directory, DirectoryUnavailable, NotifyError, NudgeView
@@ -64,12 +65,21 @@ class ChannelMessage:
 
 
 @dataclass(frozen=True)
+class Told:
+    """Whether the channel's previous owner heard that someone else changed it."""
+
+    user_id: str
+    error: str | None = None  # why the DM failed; None: they were told
+
+
+@dataclass(frozen=True)
 class Watching:
     channel_id: str
     name: str
     owner_id: str
     clients: list[str] = field(default_factory=list)
     joined: bool = False
+    told: Told | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,7 @@ class NeedsInvite:
 class Unwatched:
     channel_id: str
     was_watched: bool
+    told: Told | None = None
 
 
 class Clients:
@@ -93,7 +104,9 @@ class Clients:
         planner: Planner,
         promises: Promises,
         clock: Clock,
+        notifier: ports.Notifier,
     ) -> None:
+        self.notifier = notifier
         self.repo = repo
         self.directory = directory
         self.channels = channels
@@ -138,6 +151,9 @@ class Clients:
     def watch(self, who: Invocation, c: cmd.Watch) -> Watching | NeedsInvite | Problem:
         if not who.channel_id or who.channel_id.startswith("D"):
             return Problem("Run `watch` in the client's channel.", "/promise watch Acme")
+        before = self.repo.channels.watched(who.team_id, who.channel_id)
+        if before is not None and (refusal := self._may_change(who, before.owner_id)):
+            return refusal
         owner = c.owner or who.user_id
         problem = self.workplace.check_person(who.team_id, owner)
         if problem:
@@ -167,12 +183,41 @@ class Clients:
         )
         self._forget_watched(who.team_id)
         self.plan_quiet(who.team_id, who.channel_id)
-        return Watching(who.channel_id, name, owner, list(c.clients), joined)
+        told = None
+        if before is not None and before.owner_id != owner:
+            told = self._tell(who, before.owner_id, owner)
+        return Watching(who.channel_id, name, owner, list(c.clients), joined, told)
 
-    def unwatch(self, who: Invocation) -> Unwatched:
-        was = bool(who.channel_id) and self.repo.channels.unwatch(who.team_id, who.channel_id or "")
+    def unwatch(self, who: Invocation) -> Unwatched | Problem:
+        channel = who.channel_id or ""
+        before = self.repo.channels.watched(who.team_id, channel) if channel else None
+        if before is not None and (refusal := self._may_change(who, before.owner_id)):
+            return refusal
+        was = before is not None and self.repo.channels.unwatch(who.team_id, channel)
         self._forget_watched(who.team_id)
-        return Unwatched(who.channel_id or "", was)
+        return Unwatched(channel, was, self._tell(who, before.owner_id, None) if was else None)
+
+    def _may_change(self, who: Invocation, owner: str) -> Problem | None:
+        """Only a client channel's owner, the lead or a workspace admin may re-own it or
+        stop watching it; anyone else is told whom to ask."""
+        if who.user_id == owner or self.workplace.is_lead_or_admin(who):
+            return None
+        return Problem(
+            f"<#{who.channel_id}> is <@{owner}>'s client channel: only they, the lead or a "
+            "workspace admin can change who owns it or stop watching it. Nothing changed. "
+            "Ask them to run, for example:",
+            "/promise watch Acme owner @maria",
+        )
+
+    def _tell(self, who: Invocation, previous: str, new_owner: str | None) -> Told | None:
+        """Tell the previous owner when someone else re-owned or unwatched their channel."""
+        if previous == who.user_id:
+            return None
+        try:
+            self.notifier.channel_changed(who.channel_id or "", previous, new_owner, who.user_id)
+        except NotifyError as e:
+            return Told(previous, e.reason)
+        return Told(previous)
 
     # -- messages
 

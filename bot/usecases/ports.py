@@ -160,6 +160,13 @@ class Notifier(Protocol):
         """Tell the new owner, by DM, what they now own: what, for whom, by when, where."""
         ...
 
+    def channel_changed(
+        self, channel_id: str, previous_owner: str, new_owner: str | None, actor_id: str
+    ) -> None:
+        """Tell a client channel's previous owner, by DM, that `actor_id` gave it to
+        `new_owner` (None: stopped watching it)."""
+        ...
+
 
 @dataclass(frozen=True)
 class ChannelFacts:

@@ -14,11 +14,12 @@ from functools import partial
 
 from bot.clock import Clock
 from bot.core import commands as cmd
+from bot.core import text as txt
 from bot.core.items import ItemKind, ItemView, NewItem
 from bot.core.nudges import Nudge
 from bot.core.outcome import judge
 from bot.core.sla import reply_due
-from bot.core.when import WhenError, parse_when
+from bot.core.when import WhenError, deadline_on, parse_when
 from bot.store.repo import Repo
 from bot.usecases.nudge_kinds import Due, Skip
 from bot.usecases.planner import Planner
@@ -69,31 +70,34 @@ class Promises:
     # -- the new-promise form
 
     def create_from_form(self, who: Invocation, form: FormInput) -> Created | FormErrors:
-        errors = FormErrors()
-        what = " ".join(form.what.split())
-        if not what:
-            errors.errors["what"] = "Say what you promised."
-        elif len(what) > cmd.MAX_WHAT:
-            errors.errors["what"] = f"Keep it under {cmd.MAX_WHAT} characters."
-        client = " ".join((form.client or "").split()) or None
-        if client and len(client) > cmd.MAX_CLIENT:
-            errors.errors["client"] = f"Keep the client's name under {cmd.MAX_CLIENT} characters."
-        owner = self.workplace.person(who.team_id, form.owner_id)
-        if owner is not None and (owner.is_bot or owner.deleted):
-            errors.errors["owner"] = "Pick a person: a bot or deactivated account can't own it."
+        """The form's fields held to the command's rules (bot.core.text, bot.core.when),
+        each problem under its field; nothing is stored unless all are fine."""
+        errors: dict[str, str] = {}
+        what = txt.escape(txt.one_line(form.what))
+        if problem := txt.what_problem(what):
+            errors["what"] = problem
+        client = txt.escape(txt.one_line(form.client or ""))
+        if problem := txt.client_problem(client):
+            errors["client"] = problem
+        if not form.owner_id:
+            errors["owner"] = "Pick a person."
+        elif problem := self.workplace.check_owner(who.team_id, form.owner_id):
+            errors["owner"] = problem.message
         cal = self.workplace.calendar_for(who.team_id, who.user_id)
-        due = cal.at(form.day, form.at) if form.at else cal.end_of_day_on(form.day)
         now = self.clock.now()
-        if due <= now:
-            errors.errors["date" if form.at is None else "time"] = "That moment has passed."
-        if errors.errors:
-            return errors
+        try:
+            due = deadline_on(form.day, form.at, now, cal)
+        except WhenError as e:
+            today = form.day == cal.today(now) and form.at is not None
+            errors["time" if today else "date"] = str(e)
+        if errors:
+            return FormErrors(errors)
         item = self.repo.create_item(
             NewItem(
                 team_id=who.team_id,
                 kind=ItemKind.PROMISE,
-                what=escape(what),
-                client=escape(client) if client else self._client_of(who, form.channel_id),
+                what=what,
+                client=client or self._client_of(who, form.channel_id),
                 owner_id=form.owner_id,
                 creator_id=who.user_id,
                 channel_id=form.channel_id,
@@ -413,11 +417,6 @@ class Promises:
                 "/promise list",
             )
         return item, None  # closed already: the repo's conditional update reports AlreadyClosed
-
-
-def escape(text: str) -> str:
-    """Escape plain text for Slack mrkdwn, as Slack itself does for slash-command text."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class ResumeNudge:

@@ -161,21 +161,31 @@ class Workplace:
                 f"<@{user_id}> is {what}, so can't be the {role}. Pick a person.",
                 cmd.EXAMPLE_CREATE,
             )
+        if person.external and role != "helper":  # a helper is only thanked
+            return Problem(
+                f"<@{user_id}> is from another organisation (Slack Connect), so can't be the "
+                f"{role}: items and their notes stay within your team. Pick a teammate.",
+                cmd.EXAMPLE_CREATE,
+            )
         return None
 
-    def check_person(self, team_id: str, user_id: str) -> str | None:
+    def check_person(self, team_id: str, user_id: str, role: str = "owner") -> str | None:
         """The same check for forms, as the message shown under the field."""
-        found = self.check_owner(team_id, user_id) if user_id else Problem("Pick a person.")
+        found = self.check_owner(team_id, user_id, role) if user_id else Problem("Pick a person.")
         return found.message if found else None
+
+    def is_lead_or_admin(self, who: Invocation) -> bool:
+        """The lead, or a Slack workspace admin or owner (users.info `is_admin`/`is_owner`)."""
+        if who.user_id == self.lead(who.team_id):
+            return True
+        person = self.person(who.team_id, who.user_id)
+        return person is not None and person.is_admin
 
     def may_configure(self, who: Invocation) -> Problem | None:
         """The lead or a workspace admin may change the settings; anyone else is told who."""
+        if self.is_lead_or_admin(who):
+            return None
         lead = self.lead(who.team_id)
-        if who.user_id == lead:
-            return None
-        person = self.person(who.team_id, who.user_id)
-        if person is not None and person.is_admin:
-            return None
         whom = f"the lead (<@{lead}>)" if lead else "the lead"
         return Problem(
             f"Only {whom} or a workspace admin can change the settings. "

@@ -80,5 +80,5 @@ def test_a_bad_form_shows_errors_under_the_fields_and_stores_nothing(bot: Bot) -
     assert answer.status == 200
     body = json.loads(answer.body)
     assert body["response_action"] == "errors"
-    assert set(body["errors"]) == {"what", "owner", "time"}
+    assert set(body["errors"]) == {"what", "owner", "date"}  # the date is what has passed
     assert bot.items() == []

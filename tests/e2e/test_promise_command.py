@@ -74,7 +74,7 @@ def test_it_takes_unicode_and_emoji(bot: Bot) -> None:
         ("<@U0ROBOT|robot> send it by 4pm", "is a bot"),
         ("<@U0GONE> send it by 4pm", "deactivated"),
         ("x" * 5000 + " by 4pm", "more than I can take"),
-        ("send \x00 the deck by 4pm", "control characters"),
+        ("\x00 by 4pm", "Say what you promised"),  # control characters are dropped first
         ("list everybody", "`list` takes"),
     ],
 )

@@ -86,7 +86,6 @@ def test_it_reads_the_grammar(text: str, expected: c.Command) -> None:
         ("stats week month", "`stats` takes `week`"),
         ("reply Acme", "*to*"),
         ("reply to  by 4pm", "Name the client"),
-        ("send \x00 by 4pm", "control characters"),
         ("x" * 5000 + " by 4pm", "5,007 characters"),
         ("x" * 600 + " by 4pm", "keep it under 500"),
     ],
@@ -137,3 +136,13 @@ def test_away_refuses_bad_input_with_an_away_example(text: str, says: str) -> No
         c.parse_command(text)
     assert says in e.value.message
     assert e.value.example == c.EXAMPLE_AWAY == "/promise away @maria dec 22 to jan 2"
+
+
+def test_control_characters_are_dropped_as_from_a_form() -> None:
+    assert c.parse_command("send\x00 the\x07 deck by 4pm") == c.Create("send the deck", "4pm")
+
+
+def test_the_limit_is_measured_as_slack_escapes_the_text() -> None:
+    with pytest.raises(c.UsageError) as e:
+        c.parse_command("&amp;" * 101 + " by 4pm")  # 101 typed characters, 505 as sent
+    assert "505 characters" in e.value.message

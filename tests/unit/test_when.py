@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.calendar import WorkCalendar
-from bot.core.when import WhenError, parse_when
+from bot.core.when import WhenError, deadline_on, parse_when
 
 NY = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")
@@ -497,3 +497,26 @@ def test_it_only_ever_answers_a_future_time_or_a_when_error(
     else:
         assert now < result
         assert result.date() <= a_year_after(cal.today(now))
+
+
+@pytest.mark.parametrize(
+    ("day", "at", "says"),
+    [
+        (date(9999, 12, 31), None, "more than a year away"),
+        (date(2030, 1, 1), time(9), "more than a year away"),
+        (date(1, 1, 1), None, "already passed"),
+        (date(2026, 12, 1), time(9), "already passed"),
+    ],
+)
+def test_a_picked_day_is_held_to_the_typed_dates_rules(
+    day: date, at: time | None, says: str
+) -> None:
+    cal = WorkCalendar(tz=ZoneInfo("America/New_York"))
+    with pytest.raises(WhenError, match=says):
+        deadline_on(day, at, datetime(2026, 12, 3, 15, tzinfo=UTC), cal)
+
+
+def test_a_picked_day_without_a_time_is_its_end_of_day() -> None:
+    cal = WorkCalendar(tz=ZoneInfo("America/New_York"))
+    due = deadline_on(date(2026, 12, 4), None, datetime(2026, 12, 3, 15, tzinfo=UTC), cal)
+    assert due == datetime.combine(date(2026, 12, 4), cal.end_of_day, tzinfo=cal.tz)

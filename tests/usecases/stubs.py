@@ -174,6 +174,19 @@ class Transcript:
             )
         )
 
+    def channel_changed(
+        self, channel_id: str, previous_owner: str, new_owner: str | None, actor_id: str
+    ) -> None:
+        self._record(
+            Said(
+                "channel_changed",
+                "",
+                previous_owner,  # by DM
+                (),
+                detail={"channel": channel_id, "new_owner": new_owner, "actor": actor_id},
+            )
+        )
+
     # -- Messenger
 
     def send_nudges(
@@ -348,7 +361,7 @@ def build_world(
     watch = HomeWatch()
     planner = Planner(repo, workplace, clock, listeners=[watch, listener])
     promises = Promises(repo, workplace, planner, transcript, transcript, clock)
-    clients = Clients(repo, directory, transcript, workplace, planner, promises, clock)
+    clients = Clients(repo, directory, transcript, workplace, planner, promises, clock, transcript)
     coverage = Coverage(repo, workplace, planner, clock)
     digests = Digests(repo, workplace, transcript, clock)
     home = Home(repo, workplace, digests, coverage, transcript, clock)

@@ -38,7 +38,7 @@ MOVE = "/promise move 42 to mon 10am because the client sent new figures"
         ("send the deck by someday", cmd.EXAMPLE_CREATE),  # a deadline it can't read
         ("@maria send the deck by 3pm", cmd.EXAMPLE_CREATE),  # not a real mention
         (f"<@{ROBOT}> send the deck by 3pm", cmd.EXAMPLE_CREATE),
-        ("send \x00 by 3pm", cmd.EXAMPLE_CREATE),
+        ("\x00 by 3pm", cmd.EXAMPLE_CREATE),  # nothing left once control characters go
         ("reply about the invoice", cmd.EXAMPLE_REPLY),
         ("done soon", "/promise done 42 @sam @lee"),
         ("move 1 tomorrow", MOVE),

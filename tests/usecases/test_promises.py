@@ -325,5 +325,5 @@ def test_the_form_says_what_is_wrong_under_each_field_and_stores_nothing(world: 
 
     assert isinstance(result, FormErrors)
     assert set(result.errors) == {"what", "owner", "date"}
-    assert result.errors["date"] == "That moment has passed."
+    assert result.errors["date"] == "That time has already passed: 2026-11-30 17:00."
     assert world.repo.count_open(TEAM) == 0

@@ -18,8 +18,11 @@ from bot.core.items import ItemView
 Block = dict[str, Any]
 Message = dict[str, Any]
 
-_BROADCAST = re.compile(r"<!(channel|here|everyone)(?:\|[^>]*)?>")
-_SUBTEAM = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|@?([^>]*))?>")
+# Any `<!…>` special mention but the bot's own dates: `<!channel>`, `<!HERE|here>`, the
+# legacy `<!group>`, `<!subteam^S1|@team>`; Slack reads them whatever their case.
+_SPECIAL = re.compile(r"<!(?!date\^)([^>|^]*)(?:\^[^>|]*)?(?:\|@?([^>]*))?>", re.IGNORECASE)
+# A link whose label hides where it goes: `<https://evil|acme.com>`.
+_LABELLED_LINK = re.compile(r"<((?:[a-z][a-z0-9+.-]*):[^>|]*)\|[^>]*>", re.IGNORECASE)
 _OPEN_TOKEN = re.compile(r"<[^>]*$|&[a-z]{0,5}$")
 
 # Slack's Block Kit limits (https://api.slack.com/reference/block-kit/blocks)
@@ -40,11 +43,19 @@ def clip(text: str, limit: int) -> str:
 
 
 def safe(text: str) -> str:
-    """Keep stored text from pinging a whole channel or group when the bot repeats it.
+    """Keep stored text from pinging a whole channel or group, or hiding where a link
+    goes, when the bot repeats it.
 
-    Stored text is Slack-escaped mrkdwn already; only broadcast mentions need defusing."""
-    text = _BROADCAST.sub(r"@\1", text)
-    return _SUBTEAM.sub(lambda m: "@" + (m.group(1) or "group"), text)
+    Stored text is Slack-escaped mrkdwn already; only special mentions (any case, legacy
+    forms and group mentions) and labelled links need defusing: a mention becomes plain
+    `@name`, a link shows its address."""
+    text = _SPECIAL.sub(_defused, text)
+    return _LABELLED_LINK.sub(r"<\1>", text)
+
+
+def _defused(mention: re.Match[str]) -> str:
+    name = mention.group(1).lower()
+    return "@" + (mention.group(2) or ("group" if name in ("subteam", "") else name))
 
 
 def when(at: datetime, tz: str) -> str:

@@ -101,7 +101,7 @@ def nudge_blocks(
             f"<#{view.channel_id}> since {since}. A short check-in keeps them close — "
             "reach out before they drift."
         )
-        return f"{clip(view.client or 'A client', 200)} has gone quiet", [section(line)]
+        return f"{safe(clip(view.client or 'A client', 200))} has gone quiet", [section(line)]
     if view.kind == Kind.COVERAGE:
         return coverage_blocks(view, tz, now)
     if view.kind == Kind.LEAD_UPDATE:

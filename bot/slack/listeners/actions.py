@@ -12,24 +12,28 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot.core import text as txt
 from bot.slack.blocks import nudges
 from bot.slack.blocks.render import render, summary
 from bot.slack.client import respond
 from bot.slack.listeners import home
 from bot.slack.listeners.commands import ack_now
+from bot.slack.modals import frame as modals
 from bot.slack.modals import hand_off as hand_off_form
 from bot.slack.modals import more_time as more_time_form
 from bot.slack.modals.opening import open_form
 from bot.slack.notifier import SlackNotifier
 from bot.usecases.home import HomeRefresher
-from bot.usecases.promises import Promises, escape
+from bot.usecases.promises import Promises
 from bot.usecases.results import AlreadyClosed, Invocation, Problem, Result
 from bot.usecases.workplace import Workplace
 
 log = logging.getLogger(__name__)
+
+ACCEPTED = "form_accepted"  # set in the context by the ack of a form it accepted
 
 
 def who_clicked(body: dict[str, Any]) -> Invocation:
@@ -183,19 +187,19 @@ def open_hand_off(
 
 
 def check_more_time(promises: Promises) -> Callable[..., None]:
-    """Validate the new deadline in the ack, so mistakes show under the field."""
+    """Validate the new deadline and the note in the ack, as `/promise move` does, so
+    mistakes show under their field."""
 
-    def check(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+    def check(ack: Any, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+        errors: dict[str, str] = {}
         text = more_time_form.new_deadline(view)
         if not text:
-            error = "Type a new deadline, or pick a date."
-            ack(response_action="errors", errors={more_time_form.WHEN: error})
-            return
-        problem = promises.check_when(who_clicked(body), text)
-        if problem:
-            ack(response_action="errors", errors={more_time_form.WHEN: problem})
-        else:
-            ack()
+            errors[more_time_form.WHEN] = "Type a new deadline, or pick a date."
+        elif problem := promises.check_when(who_clicked(body), text):
+            errors[more_time_form.WHEN] = problem
+        if problem := txt.note_problem(more_time_form.note(view)):
+            errors[more_time_form.NOTE] = problem
+        accept(ack, context, errors)
 
     return check
 
@@ -203,37 +207,53 @@ def check_more_time(promises: Promises) -> Callable[..., None]:
 def apply_more_time(
     promises: Promises, refresher: HomeRefresher, notifier: SlackNotifier
 ) -> Callable[..., None]:
-    def apply(body: dict[str, Any], view: dict[str, Any]) -> None:
+    def apply(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         meta = json.loads(view["private_metadata"])
         who = who_clicked(body)
-        result = promises.move(
+        run_form(
+            context,
+            refresher,
+            notifier,
             who,
-            int(meta["item"]),
-            more_time_form.new_deadline(view),
-            escape(more_time_form.note(view)) or None,
+            meta,
+            lambda: promises.move(
+                who,
+                int(meta["item"]),
+                more_time_form.new_deadline(view),
+                more_time_form.note(view) or None,
+            ),
         )
-        answer_form(refresher, notifier, who, meta, result)
 
     return apply
 
 
-def ack_people(
-    ack: Any, workplace: Workplace, team_id: str, block: str, users: Iterable[str]
-) -> None:
-    """Ack a form, or refuse it under `block` for the first of `users` who can't be picked
-    (a bot, a deactivated account, nobody)."""
-    for user in users:
-        problem = workplace.check_person(team_id, user)
-        if problem:
-            ack(response_action="errors", errors={block: problem})
-            return
+def accept(ack: Any, context: BoltContext, errors: dict[str, str]) -> None:
+    """Ack a form: with its errors under their fields, or accepted, which is what lets
+    its work after the ack (run_form) go ahead: Bolt runs that even after errors."""
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    context[ACCEPTED] = True
     ack()
 
 
+def people_errors(
+    workplace: Workplace, team_id: str, block: str, users: Iterable[str], role: str = "owner"
+) -> dict[str, str]:
+    """The error under `block` for the first of `users` who can't be picked as `role` (a
+    bot, a deactivated account, nobody; someone of another organisation as the owner)."""
+    for user in users:
+        problem = workplace.check_person(team_id, user, role)
+        if problem:
+            return {block: problem}
+    return {}
+
+
 def check_hand_off(workplace: Workplace) -> Callable[..., None]:
-    def check(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+    def check(ack: Any, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         to = hand_off_form.new_owner(view)
-        ack_people(ack, workplace, who_clicked(body).team_id, hand_off_form.TO, [to])
+        team = who_clicked(body).team_id
+        accept(ack, context, people_errors(workplace, team, hand_off_form.TO, [to]))
 
     return check
 
@@ -241,13 +261,45 @@ def check_hand_off(workplace: Workplace) -> Callable[..., None]:
 def apply_hand_off(
     promises: Promises, refresher: HomeRefresher, notifier: SlackNotifier
 ) -> Callable[..., None]:
-    def apply(body: dict[str, Any], view: dict[str, Any]) -> None:
+    def apply(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         meta = json.loads(view["private_metadata"])
         who = who_clicked(body)
         to = hand_off_form.new_owner(view)
-        answer_form(refresher, notifier, who, meta, promises.hand_off(who, int(meta["item"]), to))
+        run_form(
+            context,
+            refresher,
+            notifier,
+            who,
+            meta,
+            lambda: promises.hand_off(who, int(meta["item"]), to),
+        )
 
     return apply
+
+
+def run_form(
+    context: BoltContext,
+    refresher: HomeRefresher,
+    notifier: SlackNotifier,
+    who: Invocation,
+    meta: dict[str, Any],
+    work: Callable[[], Result],
+) -> None:
+    """Do what a submitted form asks (after its ack) and show the result; if it fails,
+    perhaps after storing, the person is told so privately rather than nothing. A form
+    its ack refused does nothing."""
+    if not context.get(ACCEPTED):
+        return
+    try:
+        result = work()
+    except Exception:
+        log.exception("a form failed after its ack")
+        try:
+            notifier.client.chat_postMessage(channel=who.user_id, **modals.UNSURE)
+        except Exception:
+            log.exception("could not tell %s", who.user_id)
+        return
+    answer_form(refresher, notifier, who, meta, result)
 
 
 def answer_form(

@@ -16,6 +16,7 @@ from bot.slack.blocks.common import Message
 from bot.slack.blocks.render import render
 from bot.slack.client import respond
 from bot.slack.intake import Handler, Intake
+from bot.slack.modals import frame as modals
 from bot.slack.modals import promise as promise_form
 from bot.slack.modals import settings as settings_form
 from bot.slack.modals.opening import open_form
@@ -24,10 +25,7 @@ from bot.usecases.results import Invocation, OpenForm, OpenSettings
 
 log = logging.getLogger(__name__)
 
-SORRY = {
-    "text": ":warning: Something went wrong on my side, so nothing was changed. "
-    "Please try again in a minute."
-}
+SORRY = modals.UNSURE  # it may have failed after storing: say so, never "nothing changed"
 NOT_STORED = {
     "response_type": "ephemeral",
     "text": ":warning: I couldn't save that just now, so nothing was done. "

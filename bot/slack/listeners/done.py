@@ -13,18 +13,19 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.blocks import nudges
 from bot.slack.listeners.actions import (
-    ack_people,
+    accept,
     answer_click,
-    answer_form,
     clicked_item,
     form_meta,
     on_done,
+    people_errors,
+    run_form,
     who_clicked,
 )
 from bot.slack.listeners.commands import ack_now
@@ -68,9 +69,12 @@ def open_who_helped(
 def check_helpers(workplace: Workplace) -> Callable[..., None]:
     """Refuse bots and deactivated accounts under the field, before anything closes."""
 
-    def check(ack: Any, body: dict[str, Any], view: dict[str, Any]) -> None:
+    def check(ack: Any, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         helpers = who_helped_form.helpers_of(view)
-        ack_people(ack, workplace, who_clicked(body).team_id, who_helped_form.HELPERS, helpers)
+        team = who_clicked(body).team_id
+        accept(
+            ack, context, people_errors(workplace, team, who_helped_form.HELPERS, helpers, "helper")
+        )
 
     return check
 
@@ -78,15 +82,17 @@ def check_helpers(workplace: Workplace) -> Callable[..., None]:
 def apply_done(
     promises: Promises, refresher: HomeRefresher, notifier: SlackNotifier
 ) -> Callable[..., None]:
-    def apply(body: dict[str, Any], view: dict[str, Any]) -> None:
+    def apply(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         meta = json.loads(view["private_metadata"])
         who = who_clicked(body)
-        answer_form(
+        helpers = who_helped_form.helpers_of(view)
+        run_form(
+            context,
             refresher,
             notifier,
             who,
             meta,
-            promises.close(who, int(meta["item"]), who_helped_form.helpers_of(view)),
+            lambda: promises.close(who, int(meta["item"]), helpers),
         )
 
     return apply

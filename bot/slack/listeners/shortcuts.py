@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,8 @@ from bot.slack.modals import opening
 from bot.slack.modals import track as track_form
 from bot.usecases.clients import ChannelMessage, Clients
 from bot.usecases.results import Invocation, Problem
+
+log = logging.getLogger(__name__)
 
 
 def open_track_form(clients: Clients) -> Callable[..., None]:
@@ -52,12 +55,19 @@ def track_submitted(clients: Clients) -> Callable[..., None]:
             thread_ts=meta.get("thread_ts"),
         )
         owner, when = track_form.read(view)
-        result = clients.track(who, message, owner, when)
+        try:
+            result = clients.track(who, message, owner, when)
+            rendered = None if isinstance(result, Problem) else render(result)
+        except Exception:  # maybe after storing: close the form (no resubmit), say so
+            log.exception("the Track form failed")
+            context["tracked"] = modals.UNSURE
+            ack()
+            return
         if isinstance(result, Problem):
             field = track_form.OWNER if "owner" in result.example.lower() else track_form.WHEN
             ack(response_action="errors", errors={field: result.message})
             return
-        context["tracked"] = render(result)
+        context["tracked"] = rendered
         ack()
 
     return submitted

@@ -32,11 +32,18 @@ def create_submitted(promises: Promises) -> Callable[..., None]:
         ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
     ) -> None:
         form = promise_form.read(view)
-        result = promises.create_from_form(_who(body, form.channel_id), form)
+        try:
+            result = promises.create_from_form(_who(body, form.channel_id), form)
+            message = None if isinstance(result, FormErrors) else render(result)
+        except Exception:  # maybe after storing: close the form (no resubmit), say so
+            log.exception("the new-promise form failed")
+            context["created"] = modals.UNSURE
+            ack()
+            return
         if isinstance(result, FormErrors):
             ack(response_action="errors", errors=result.errors)
             return
-        context["created"] = render(result)
+        context["created"] = message
         ack()
 
     return on_submit

@@ -61,6 +61,12 @@ def submitted(view: dict[str, Any], block: str) -> dict[str, Any]:
     return view["state"]["values"].get(block, {}).get("value", {})
 
 
+UNSURE = {
+    "text": ":warning: Something went wrong on my side while saving that, and I can't be "
+    "sure it was saved. `/promise list` shows what I have; please check before trying again."
+}
+
+
 def tell(client: WebClient, body: dict[str, Any], view: dict[str, Any], message: Any) -> None:
     """Tell the person who submitted: ephemerally where they were, else in a DM."""
     user = body["user"]["id"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core import text as txt
 from bot.slack.modals import frame
 from bot.slack.modals.frame import field, plain, submitted
 
@@ -13,13 +14,14 @@ WHEN = "when"
 DATE = "date"
 TIME = "time"
 NOTE = "note"
-NOTE_MAX = 1000
+NOTE_MAX = txt.MAX_NOTE  # Slack counts what is typed; the bot checks it once escaped
 
 
 def modal(item_id: int, what: str, meta: str) -> dict[str, Any]:
-    """The form, its note already written so a click and a Return tell the client."""
+    """The form, its note already written (as plain text: `what` is stored escaped) so a
+    click and a Return tell the client."""
     note = (
-        f"Quick update on {what}: we need a little more time to get it right. "
+        f"Quick update on {txt.unescape(what)}: we need a little more time to get it right. "
         "You'll have it by the new time below. Thanks for your patience!"
     )
     return frame.modal(
@@ -63,7 +65,7 @@ def modal(item_id: int, what: str, meta: str) -> dict[str, Any]:
 
 def new_deadline(view: dict[str, Any]) -> str:
     """The typed deadline, or the pickers' date and time as text the same reader takes."""
-    typed = (submitted(view, WHEN).get("value") or "").strip()
+    typed = txt.one_line(submitted(view, WHEN).get("value") or "")
     if typed:
         return typed
     day = submitted(view, DATE).get("selected_date")
@@ -74,5 +76,5 @@ def new_deadline(view: dict[str, Any]) -> str:
 
 
 def note(view: dict[str, Any]) -> str:
-    """The note for the client, as typed."""
-    return submitted(view, NOTE).get("value") or ""
+    """The note for the client, Slack-escaped as it is posted, without control characters."""
+    return txt.escape(txt.clean(submitted(view, NOTE).get("value") or "").strip())

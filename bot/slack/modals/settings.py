@@ -9,6 +9,7 @@ from functools import partial
 from typing import Any
 
 from bot.config import FIELDS, Defaults
+from bot.core import text as txt
 from bot.core.durations import format_duration, spell_duration
 from bot.slack.blocks.common import context
 from bot.slack.modals import frame
@@ -133,7 +134,7 @@ def read(view: dict[str, Any]) -> dict[str, str]:
         "digest_weekly_cron": value("digest_weekly_cron").get("value") or "",
         "digest_client_channels": "true" if ON in flags else "false",
     }
-    return {FIELDS[f][0]: raw.strip() for f, raw in typed.items()}
+    return {FIELDS[f][0]: txt.clean(raw).strip() for f, raw in typed.items()}
 
 
 def errors_by_block(errors: dict[str, str]) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core import text as txt
 from bot.slack.modals import frame
 from bot.slack.modals.frame import field, plain, submitted
 
@@ -42,5 +43,5 @@ def modal(owner: str, meta: str) -> dict[str, Any]:
 def read(view: dict[str, Any]) -> tuple[str, str | None]:
     """Who replies, and by when as typed (None: by the end of the working day)."""
     owner = submitted(view, OWNER).get("selected_user") or ""
-    when = (submitted(view, WHEN).get("value") or "").strip() or None
+    when = txt.one_line(submitted(view, WHEN).get("value") or "") or None
     return owner, when
