@@ -229,8 +229,9 @@ class Clients:
         written = not (m.deleted_ts or m.edited_ts or m.bot) and m.subtype in HUMAN_SUBTYPES
         if written and m.user and self._is_client(m, channel.clients):
             return self._client_wrote(m, channel)  # its event ID is checked in there
-        if m.event_id and not self.repo.mark_event_seen(m.team_id, m.event_id, self.clock.now()):
-            return "duplicate"  # Slack's retry (Socket Mode drops the retry marker)
+        # Slack's retries never get here twice: the intake takes each event ID once. What
+        # follows may run again after a crash (the intake re-runs an undone event), and each
+        # step is safe to repeat: a reply closes what is still open, an edit sets the text.
         if m.deleted_ts:
             item = self.repo.channels.by_message(m.team_id, m.channel_id, m.deleted_ts)
             if item is not None and item.message_ts != m.deleted_ts:

@@ -14,8 +14,13 @@ from sqlalchemy import text, update
 from bot.core.intake import RequestKind
 from bot.store.intake import Asked
 from bot.store.models import IntakeRequest
+from tests.e2e import test_client_messages
 from tests.e2e.conftest import START
 from tests.e2e.harness import Bot, text_of, tick_at
+from tests.e2e.test_client_messages import client_says, settle, ts_at
+from tests.fakeslack import signed_headers
+
+watched = test_client_messages.watched  # the fixture: C0CLIENT watched as "Acme"
 
 
 def forget_done(bot: Bot) -> int:
@@ -95,3 +100,30 @@ def test_a_command_that_cannot_be_stored_is_not_acked_as_done(bot: Bot) -> None:
     assert "couldn't save that" in json.loads(answer.body)["text"]
     assert bot.runtime.after_ack.drain(timeout=10)
     assert bot.items() == [] and not answers(bot, url)
+
+
+def test_a_teammates_reply_done_again_after_a_crash_still_closes(watched: Bot) -> None:
+    """An event the intake runs again is not taken for Slack's retry: the intake alone
+    recognises retries, so the second run does the work the first one did not finish."""
+    asked = ts_at(START)
+    client_says(watched, "Can you send the quote?", asked)
+    assert len(settle(watched, status="open")) == 1
+    # The first run got as far as remembering the event, then the process died.
+    watched.runtime.repo.mark_event_seen("T0001", "Ev-reply", START)
+    body = watched.fake.event_callback(
+        {
+            "type": "message",
+            "channel": "C0CLIENT",
+            "user": "U0HELPER",
+            "user_team": "T0001",
+            "text": "Sent!",
+            "ts": ts_at(START, 4),
+            "thread_ts": asked,
+        },
+        event_id="Ev-reply",
+    )
+    raw = json.dumps(body)
+    headers = {**signed_headers("e2e-signing-secret", raw), "Content-Type": "application/json"}
+    assert watched.request("POST", "/slack/events", raw, headers).status == 200
+    [item] = settle(watched)
+    assert item.status == "done"
