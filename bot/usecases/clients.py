@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.clock import Clock
@@ -30,7 +30,15 @@ from bot.usecases.nudge_kinds import Due, Skip
 from bot.usecases.planner import Planner
 from bot.usecases.ports import ChannelInfo, Directory, DirectoryUnavailable, NotifyError, NudgeView
 from bot.usecases.promises import Promises
-from bot.usecases.results import Created, Invocation, Problem
+from bot.usecases.results import (
+    Created,
+    Invocation,
+    NeedsInvite,
+    Problem,
+    Told,
+    Unwatched,
+    Watching,
+)
 from bot.usecases.workplace import Workplace
 
 log = logging.getLogger(__name__)
@@ -62,36 +70,6 @@ class ChannelMessage:
     # with another organisation: someone from a sibling workspace is a colleague.
     enterprise: bool = False
     ext_shared: bool = False
-
-
-@dataclass(frozen=True)
-class Told:
-    """Whether the channel's previous owner heard that someone else changed it."""
-
-    user_id: str
-    error: str | None = None  # why the DM failed; None: they were told
-
-
-@dataclass(frozen=True)
-class Watching:
-    channel_id: str
-    name: str
-    owner_id: str
-    clients: list[str] = field(default_factory=list)
-    joined: bool = False
-    told: Told | None = None
-
-
-@dataclass(frozen=True)
-class NeedsInvite:
-    channel_id: str
-
-
-@dataclass(frozen=True)
-class Unwatched:
-    channel_id: str
-    was_watched: bool
-    told: Told | None = None
 
 
 class Clients:

@@ -7,11 +7,19 @@ import logging
 from bot.core import commands as cmd
 from bot.core.stats import StatsReport
 from bot.store import StoreError
-from bot.usecases.clients import Clients, NeedsInvite, Unwatched, Watching
+from bot.usecases.clients import Clients
 from bot.usecases.coverage import AwayCleared, AwaySet, Coverage
 from bot.usecases.digest import Digests
 from bot.usecases.promises import Promises
-from bot.usecases.results import HelpText, Invocation, Problem, Result
+from bot.usecases.results import (
+    HelpText,
+    Invocation,
+    NeedsInvite,
+    Problem,
+    Result,
+    Unwatched,
+    Watching,
+)
 from bot.usecases.settings import Settings
 from bot.usecases.workplace import Workplace
 

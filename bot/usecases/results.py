@@ -174,3 +174,36 @@ class FormErrors:
     """Per-field problems for the modal (Slack shows them under each input)."""
 
     errors: dict[str, str] = field(default_factory=dict)
+
+
+# -- client channels (bot/usecases/clients.py)
+
+
+@dataclass(frozen=True)
+class Told:
+    """Whether the channel's previous owner heard that someone else changed it."""
+
+    user_id: str
+    error: str | None = None  # why the DM failed; None: they were told
+
+
+@dataclass(frozen=True)
+class Watching:
+    channel_id: str
+    name: str
+    owner_id: str
+    clients: list[str] = field(default_factory=list)
+    joined: bool = False
+    told: Told | None = None
+
+
+@dataclass(frozen=True)
+class NeedsInvite:
+    channel_id: str
+
+
+@dataclass(frozen=True)
+class Unwatched:
+    channel_id: str
+    was_watched: bool
+    told: Told | None = None

@@ -10,7 +10,6 @@ from sqlalchemy import text
 
 from bot.core import commands as cmd
 from bot.core.stats import StatsReport
-from bot.usecases.clients import Unwatched, Watching
 from bot.usecases.coverage import AwayCleared, AwaySet
 from bot.usecases.results import (
     Cancelled,
@@ -23,7 +22,9 @@ from bot.usecases.results import (
     OpenForm,
     OpenSettings,
     Problem,
+    Unwatched,
     Waiting,
+    Watching,
 )
 from tests.usecases.data import ALEX, CHANNEL, LEAD, MARIA, ROBOT, SAM, TEAM, at
 from tests.usecases.stubs import World

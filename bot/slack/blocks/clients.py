@@ -4,7 +4,7 @@ which client, and who owes the replies."""
 from __future__ import annotations
 
 from bot.slack.blocks.common import Message, answer, safe
-from bot.usecases.clients import NeedsInvite, Told, Unwatched, Watching
+from bot.usecases.results import NeedsInvite, Told, Unwatched, Watching
 
 
 def watching(result: Watching) -> Message:

@@ -13,7 +13,6 @@ from typing import Any
 from bot.core.stats import StatsReport
 from bot.slack.blocks import clients, coverage, digest, promises
 from bot.slack.blocks.common import Message, when
-from bot.usecases.clients import NeedsInvite, Unwatched, Watching
 from bot.usecases.coverage import AwayCleared, AwaySet
 from bot.usecases.results import (
     AlreadyClosed,
@@ -24,11 +23,14 @@ from bot.usecases.results import (
     HelpText,
     Listed,
     Moved,
+    NeedsInvite,
     NoReplyNeeded,
     OpenForm,
     Problem,
     Snoozed,
+    Unwatched,
     Waiting,
+    Watching,
 )
 
 RENDERERS: dict[type, Callable[[Any], Message]] = {
