@@ -108,6 +108,12 @@ class Judge:
     def _false(self, at: datetime, kind: str, item: ItemState) -> list[str]:
         out = []
         answered = self.truth.answered_at.get(item.id)
+        if kind == "lead_update":
+            # It says what became of an escalated item (delivered, moved, handed off,
+            # cancelled): true once the lead was told about the item, whatever its state now.
+            if item.id not in self._told["escalate"]:
+                out.append(f"lead update about #{item.id}, never escalated")
+            return out
         if kind == "follow_up":
             if item.status != "done":
                 out.append(f"follow-up on #{item.id}, which is {item.status}")
