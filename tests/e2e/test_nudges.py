@@ -336,3 +336,18 @@ def test_need_more_time_takes_the_pickers_too(bot: Bot) -> None:
     )
     bot.fake.wait_for("chat.update")
     assert bot.items()[0].due_at == at(14, 30, day=3)
+
+
+def test_a_nudge_past_slacks_edit_window_is_answered_privately(bot: Bot) -> None:
+    bot.command("send the deck by 4pm")
+    tick_at(bot, at(15))
+    [dm] = dms(bot, "U0OWNER")
+    bot.fake.edit_window = 0.0  # the workspace allows no edits after posting
+    click(bot, "U0OWNER", dm, "nudge_snooze", selected="30m")
+    [refused] = bot.fake.wait_for("chat.update")
+    assert refused.response["error"] == "edit_window_closed"
+    assert bot.runtime.after_ack.drain(timeout=10)
+    command_url = bot.fake.responses[0].url
+    [answer] = [r for r in bot.fake.responses if r.url != command_url]  # the click's
+    assert "snooze" in text_of(answer.payload).lower()
+    assert bot.items()[0].snoozed_until is not None  # the snooze itself was kept

@@ -128,6 +128,8 @@ class ChatMethods(SlackState):
         message = self._find_message(channel["id"], params.get("ts"))
         if message.get("user") != self.bot_user_id:
             raise SlackError("cant_update_message")
+        if self.edit_window is not None and self._now() - float(message["ts"]) > self.edit_window:
+            raise SlackError("edit_window_closed")
         self._check_content(params)
         if "text" in params or "blocks" in params:
             message["text"] = params.get("text") or ""

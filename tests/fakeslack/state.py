@@ -61,6 +61,9 @@ class SlackState:
         self._response_urls: dict[str, int] = {}
         # For a fake in another process (benchmarks): accept any /respond/<id> URL.
         self.any_response_url = any_response_url
+        # A workspace's "edit messages" window, in seconds (None: any time, Slack's default
+        # for apps): chat.update of an older message answers edit_window_closed.
+        self.edit_window: float | None = None
         self._response_url_failure: int | None = None
         self._calls: list[Call] = []
         self._responses: list[Response] = []

@@ -254,3 +254,13 @@ def test_reject_posts_refuses_only_the_messages_that_say_it(
     assert api_error(refused)["error"] == "msg_too_long"
     client.chat_postMessage(channel="U1", text="the deck")
     assert [m["text"] for m in fake.messages(fake.dm_channel("U1"))] == ["the deck"]
+
+
+def test_chat_update_after_the_edit_window_is_refused(fake: FakeSlack, client: WebClient) -> None:
+    posted = client.chat_postMessage(channel="C1", text="nudge")
+    fake.edit_window = 3600.0
+    assert client.chat_update(channel="C1", ts=posted["ts"], text="still in time")["ok"]
+    old = fake.add_message("C1", "an old nudge", user=fake.bot_user_id, ts="1000000000.000100")
+    with pytest.raises(SlackApiError) as excinfo:
+        client.chat_update(channel="C1", ts=old["ts"], text="too late")
+    assert api_error(excinfo)["error"] == "edit_window_closed"

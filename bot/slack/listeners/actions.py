@@ -27,6 +27,7 @@ from bot.slack.modals import more_time as more_time_form
 from bot.slack.modals.opening import open_form
 from bot.slack.notifier import SlackNotifier
 from bot.usecases.home import HomeRefresher
+from bot.usecases.ports import NotifyError
 from bot.usecases.promises import Promises
 from bot.usecases.results import AlreadyClosed, Invocation, Problem, Result
 from bot.usecases.workplace import Workplace
@@ -74,6 +75,9 @@ def show_outcome(
             place["ts"],
             nudges.answered(body.get("message") or {}, place["block"], line),
         )
+    except NotifyError as e:  # e.g. edit_window_closed: Slack's answer, not a bug
+        log.warning("could not update the nudge in place: %s", e.reason)
+        respond(body.get("response_url"), {"text": line})
     except Exception:
         log.exception("could not update the nudge in place")
         respond(body.get("response_url"), {"text": line})
