@@ -80,3 +80,15 @@ def test_a_click_that_opens_a_form_goes_before_queued_commands(bot: Bot) -> None
     assert bot.runtime.after_ack.drain(timeout=15)
     answered = [r.at for r in bot.fake.responses if r.at > clicked]
     assert len(answered) == 10 and sum(at > opened.at for at in answered) >= 8
+
+
+def test_a_bare_promise_command_opens_its_form_before_queued_commands(bot: Bot) -> None:
+    bot.fake.answer_in(0.6)
+    for n in range(10):  # 3 s of another person's command work queued
+        send(bot, f"list {n}", "U0HELPER")
+    sent = time.time()
+    send(bot, "", "U0OWNER")  # bare `/promise`: the form
+    [opened] = bot.fake.wait_for("views.open", timeout=5)
+    assert opened.ok, opened.response
+    assert opened.at - sent < 1.5
+    assert bot.runtime.after_ack.drain(timeout=15)

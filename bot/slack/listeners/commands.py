@@ -11,6 +11,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.clock import Clock
+from bot.core.commands import opens_form
 from bot.core.intake import Request, RequestKind, response_url_valid
 from bot.slack.blocks.common import Message
 from bot.slack.blocks.render import render
@@ -69,7 +70,7 @@ def store_then_ack(intake: Intake, limits: CommandLimits) -> Callable[..., None]
             ack(**TOO_FAST)
             return
         try:
-            intake.take(RequestKind.COMMAND, body)
+            intake.take(RequestKind.COMMAND, body, first=opens_form(body.get("text") or ""))
         except Exception:
             log.exception("could not store a /promise command")
             ack(**NOT_STORED)
