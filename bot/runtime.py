@@ -13,10 +13,12 @@ from slack_sdk import WebClient
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.core import fair_use
 from bot.slack.app import UseCases, build_app
 from bot.slack.client import build_web_client
 from bot.slack.digest_poster import SlackDigestPoster
 from bot.slack.directory import SlackDirectory
+from bot.slack.fair_use import CommandLimits
 from bot.slack.health import Health
 from bot.slack.home_screen import SlackHomeScreen
 from bot.slack.http import WebApp
@@ -129,7 +131,10 @@ def build_runtime(
         home=refresher,
         clock=clock,
     )
-    app = build_app(client, settings.signing_secret, uses, notifier, directory, intake, after_ack)
+    limits = CommandLimits(clock, fair_use.COMMANDS)
+    app = build_app(
+        client, settings.signing_secret, uses, notifier, directory, intake, after_ack, limits
+    )
     return Runtime(
         settings=settings,
         clock=clock,

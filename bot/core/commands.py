@@ -405,3 +405,12 @@ def _stats(rest: str) -> Stats:
             "/promise stats month",
         )
     return Stats(period)
+
+
+def opens_form(text: str) -> bool:
+    """Whether `/promise text` answers with a form (bare `/promise`, `settings`): Slack
+    takes that form only within 3 seconds, so its work goes before other queued work."""
+    try:
+        return isinstance(parse_command(text), OpenModal | Settings)
+    except UsageError:
+        return False

@@ -10,10 +10,11 @@ from slack_sdk import WebClient
 
 from bot.clock import Clock
 from bot.slack.directory import SlackDirectory
+from bot.slack.fair_use import CommandLimits
 from bot.slack.intake import Intake
 from bot.slack.listeners import actions, commands, coverage, done, events, home, shortcuts, views
 from bot.slack.notifier import SlackNotifier
-from bot.slack.priority import AckFirst, AfterAckExecutor
+from bot.slack.priority import AfterAckExecutor
 from bot.usecases.clients import Clients
 from bot.usecases.commands import PromiseCommand
 from bot.usecases.coverage import Coverage
@@ -52,11 +53,13 @@ def build_app(
     notifier: SlackNotifier,
     directory: SlackDirectory,
     intake: Intake,
-    after_ack: AfterAckExecutor | None = None,
+    after_ack: AfterAckExecutor,
+    limits: CommandLimits,
 ) -> App:
     """A Bolt app on the shared client; it checks every request's signature. Commands and
     watched channels' events go through `intake` (stored before the ack, processed on
-    `after_ack`, the pool the intake was given)."""
+    `after_ack`, the pool the intake was given); `limits` hold each person's commands to a
+    fair share."""
     logger = logging.getLogger("bot.slack")
     if not any(isinstance(f, _ClientGiven) for f in logger.filters):
         logger.addFilter(_ClientGiven())
@@ -67,15 +70,15 @@ def build_app(
         # listener is a `lazy` function on this pool, which yields to pending acks (Slack's
         # 3-second budget is for the ack; a response_url stays valid for 30 minutes).
         process_before_response=True,
-        listener_executor=after_ack or AfterAckExecutor(AckFirst()),
+        listener_executor=after_ack,
         logger=logger,
     )
     events.register(app, uses.clients, intake)  # first: most requests are events
-    commands.register(app, uses.command, uses.clock, intake)
-    actions.register(app, uses.promises, uses.workplace, uses.home, notifier)
-    done.register(app, uses.promises, uses.workplace, uses.home, notifier)
+    commands.register(app, uses.command, uses.clock, intake, limits)
+    actions.register(app, uses.promises, uses.workplace, uses.home, notifier, after_ack)
+    done.register(app, uses.promises, uses.workplace, uses.home, notifier, after_ack)
     coverage.register(app, uses.coverage, directory)
     views.register(app, uses.promises, uses.settings)
-    shortcuts.register(app, uses.clients)
+    shortcuts.register(app, uses.clients, after_ack)
     home.register(app, uses.home)
     return app

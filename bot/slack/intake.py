@@ -15,12 +15,13 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import Executor, Future
+from concurrent.futures import Future
 from datetime import timedelta
 from typing import Any
 
 from bot.clock import Clock
 from bot.core.intake import MAX_ATTEMPTS, Request, RequestKind
+from bot.slack.priority import AfterAckExecutor
 from bot.store.intake import Asked, IntakeStore
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,9 @@ class GroupCommit:
 class Intake:
     """Takes requests before their ack, runs their handlers after it, reclaims the undone."""
 
-    def __init__(self, store: IntakeStore, pool: Executor, clock: Clock, lease: timedelta) -> None:
+    def __init__(
+        self, store: IntakeStore, pool: AfterAckExecutor, clock: Clock, lease: timedelta
+    ) -> None:
         self.store = store
         self.pool = pool
         self.clock = clock
@@ -104,19 +107,23 @@ class Intake:
         """Register what processes `kind` (the listeners do, as they register with Bolt)."""
         self._handlers[kind] = handler
 
-    def take(self, kind: RequestKind, body: dict[str, Any]) -> bool:
-        """Store the request, then queue its processing; False for one taken before (a
-        retry or replay: ack it, do nothing). Raises when it cannot be stored."""
+    def take(self, kind: RequestKind, body: dict[str, Any], *, first: bool = False) -> bool:
+        """Store the request, then queue its processing (`first`: in the pool's first lane,
+        for a command that opens a form); False for one taken before (a retry or replay:
+        ack it, do nothing). Raises when it cannot be stored."""
         request = self._commits.take(Asked(_team(body), kind, request_key(body), json.dumps(body)))
         if request is None:
             return False
-        self._submit(request, body)
+        self._submit(request, body, first)
         return True
 
-    def _submit(self, request: Request, body: dict[str, Any] | None) -> None:
+    def _submit(self, request: Request, body: dict[str, Any] | None, first: bool = False) -> None:
         with self._busy_lock:
             self._busy.add(request.id)
-        self.pool.submit(self.run, request, body)
+        if first:
+            self.pool.submit_first(self.run, request, body)
+        else:
+            self.pool.submit(self.run, request, body)
 
     def recover(self) -> int:
         """Queue every request whose process died before finishing it (at start, each tick)."""

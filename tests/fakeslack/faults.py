@@ -45,6 +45,18 @@ class FaultSwitches(SlackState):
         with self._lock:
             self._delays.append(_Delay(method, seconds, count, after))
 
+    def answer_in(self, seconds: float) -> None:
+        """Answer every Web API call and response_url after ``seconds`` (Slack's own time
+        per call, ~0.1 s from a data centre: benchmarks where that time matters); 0 stops."""
+        with self._lock:
+            self._latency = seconds
+
+    def _wait_latency(self) -> None:
+        with self._lock:
+            seconds = self._latency
+        if seconds > 0:
+            self._stopping.wait(seconds)
+
     def fail_response_urls(self, status: int | None = 404) -> None:
         """Make every response_url answer ``status`` (None restores normal behaviour)."""
         with self._lock:

@@ -69,6 +69,7 @@ class SlackState:
         self._responses: list[Response] = []
         self._faults: list[_Fault] = []
         self._delays: list[_Delay] = []
+        self._latency = 0.0  # seconds every answer takes (answer_in)
         self._rejections: list[tuple[str, str]] = []  # (text in a post, Slack's error)
         self._held: list[str] = []
         self._internal_errors: list[str] = []

@@ -162,6 +162,7 @@ class Transport(FaultSwitches):
             raise SlackError("invalid_form_data") from exc
 
     def _serve_api(self, handler: _Handler, method: str, query: str, raw: bytes) -> None:
+        self._wait_latency()
         headers = dict(handler.headers.items())
         params: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
         parse_error: SlackError | None = None
@@ -229,6 +230,7 @@ class Transport(FaultSwitches):
         return handler(self, params)
 
     def _serve_response_url(self, handler: _Handler, raw: bytes) -> None:
+        self._wait_latency()
         url = self.base_url + urlsplit(handler.path).path
         headers = dict(handler.headers.items())
         try:

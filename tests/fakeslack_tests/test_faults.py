@@ -91,3 +91,18 @@ def test_slow_answer_times_the_client_out_but_still_takes_effect(fake: FakeSlack
     [call] = fake.wait_for("chat.postMessage")
     assert call.ok
     assert [m["text"] for m in fake.messages("C1")] == ["did it post?"]
+
+
+def test_answer_in_makes_every_call_take_as_long_as_on_slack(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    fake.answer_in(0.3)
+    started = time.monotonic()
+    assert client.chat_postMessage(channel="C1", text="slow")["ok"] is True
+    assert client.users_info(user="U1")["ok"] is True
+    assert time.monotonic() - started >= 0.6  # each call waited, and still took effect
+    assert [m["text"] for m in fake.messages("C1")] == ["slow"]
+    fake.answer_in(0)
+    started = time.monotonic()
+    client.users_info(user="U1")
+    assert time.monotonic() - started < 0.3

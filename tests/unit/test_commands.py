@@ -146,3 +146,20 @@ def test_the_limit_is_measured_as_slack_escapes_the_text() -> None:
     with pytest.raises(c.UsageError) as e:
         c.parse_command("&amp;" * 101 + " by 4pm")  # 101 typed characters, 505 as sent
     assert "505 characters" in e.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "opens"),
+    [
+        ("", True),
+        ("  ", True),
+        ("settings", True),
+        ("Settings", True),
+        ("list", False),
+        ("settings now", False),
+        ("send the deck by 4pm", False),
+        ("done", False),
+    ],
+)
+def test_opens_form_tells_the_commands_answered_with_a_form(text: str, opens: bool) -> None:
+    assert c.opens_form(text) is opens

@@ -20,12 +20,13 @@ from bot.slack.blocks import nudges
 from bot.slack.blocks.render import render, summary
 from bot.slack.client import respond
 from bot.slack.listeners import home
-from bot.slack.listeners.commands import ack_now
+from bot.slack.listeners.commands import ack_now, ack_then
 from bot.slack.modals import frame as modals
 from bot.slack.modals import hand_off as hand_off_form
 from bot.slack.modals import more_time as more_time_form
 from bot.slack.modals.opening import open_form
 from bot.slack.notifier import SlackNotifier
+from bot.slack.priority import AfterAckExecutor
 from bot.usecases.home import HomeRefresher
 from bot.usecases.ports import NotifyError
 from bot.usecases.promises import Promises
@@ -339,12 +340,14 @@ def register(
     workplace: Workplace,
     refresher: HomeRefresher,
     notifier: SlackNotifier,
+    pool: AfterAckExecutor,
 ) -> None:
     # Done (nudges.DONE) asks "Who helped?" first: bot/slack/listeners/done.py.
     app.action(nudges.NO_REPLY)(ack=ack_now, lazy=[on_no_reply(promises, refresher, notifier)])
     app.action(nudges.SNOOZE)(ack=ack_now, lazy=[on_snooze(promises, refresher, notifier)])
-    app.action(nudges.MORE_TIME)(ack=ack_now, lazy=[open_more_time(promises, refresher, notifier)])
-    app.action(nudges.HAND_OFF)(ack=ack_now, lazy=[open_hand_off(promises, refresher, notifier)])
+    # These open a form, which Slack allows only within 3 seconds: the pool's first lane.
+    app.action(nudges.MORE_TIME)(ack_then(pool, open_more_time(promises, refresher, notifier)))
+    app.action(nudges.HAND_OFF)(ack_then(pool, open_hand_off(promises, refresher, notifier)))
     app.action(nudges.FOLLOW_UP_DONE)(ack=ack_now, lazy=[on_follow_up(True, notifier)])
     app.action(nudges.FOLLOW_UP_SKIP)(ack=ack_now, lazy=[on_follow_up(False, notifier)])
     app.view(more_time_form.CALLBACK)(

@@ -11,15 +11,18 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.clock import Clock
+from bot.core.commands import opens_form
 from bot.core.intake import Request, RequestKind, response_url_valid
 from bot.slack.blocks.common import Message
 from bot.slack.blocks.render import render
 from bot.slack.client import respond
+from bot.slack.fair_use import TOO_FAST, CommandLimits
 from bot.slack.intake import Handler, Intake
 from bot.slack.modals import frame as modals
 from bot.slack.modals import promise as promise_form
 from bot.slack.modals import settings as settings_form
 from bot.slack.modals.opening import open_form
+from bot.slack.priority import AfterAckExecutor
 from bot.usecases.commands import PromiseCommand
 from bot.usecases.results import Invocation, OpenForm, OpenSettings
 
@@ -38,13 +41,36 @@ def ack_now(ack: Ack) -> None:
     ack()
 
 
-def store_then_ack(intake: Intake) -> Callable[..., None]:
+def ack_then(pool: AfterAckExecutor, work: Callable[..., None]) -> Callable[..., None]:
+    """Ack, then run `work(body, client)` in the pool's first lane: for a click that opens a
+    form, which Slack refuses 3 seconds after the click (Bolt's `lazy=` would queue it
+    behind every command waiting)."""
+
+    def run(body: dict[str, Any], client: WebClient) -> None:
+        try:
+            work(body, client)
+        except Exception:
+            log.exception("a click's work failed")
+
+    def listener(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        pool.submit_first(run, body, client)
+
+    return listener
+
+
+def store_then_ack(intake: Intake, limits: CommandLimits) -> Callable[..., None]:
     """The ack comes once the command is stored: a command that can't be stored is answered
-    with an error (so its sender sends it again), never acked as if it would be done."""
+    with an error (so its sender sends it again), never acked as if it would be done. A
+    person over their limit is told so at once, and nothing is stored or done."""
 
     def listener(ack: Ack, body: dict[str, Any]) -> None:
+        if not limits.admits(str(body.get("team_id") or ""), str(body.get("user_id") or "")):
+            log.info("a /promise from %s over the per-person limit", body.get("user_id"))
+            ack(**TOO_FAST)
+            return
         try:
-            intake.take(RequestKind.COMMAND, body)
+            intake.take(RequestKind.COMMAND, body, first=opens_form(body.get("text") or ""))
         except Exception:
             log.exception("could not store a /promise command")
             ack(**NOT_STORED)
@@ -95,6 +121,8 @@ def run_promise(command: PromiseCommand, clock: Clock, client: WebClient) -> Han
     return promise
 
 
-def register(app: App, command: PromiseCommand, clock: Clock, intake: Intake) -> None:
+def register(
+    app: App, command: PromiseCommand, clock: Clock, intake: Intake, limits: CommandLimits
+) -> None:
     intake.handle(RequestKind.COMMAND, run_promise(command, clock, app.client))
-    app.command("/promise")(store_then_ack(intake))
+    app.command("/promise")(store_then_ack(intake, limits))

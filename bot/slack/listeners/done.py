@@ -28,9 +28,10 @@ from bot.slack.listeners.actions import (
     run_form,
     who_clicked,
 )
-from bot.slack.listeners.commands import ack_now
+from bot.slack.listeners.commands import ack_then
 from bot.slack.modals import who_helped as who_helped_form
 from bot.slack.notifier import SlackNotifier
+from bot.slack.priority import AfterAckExecutor
 from bot.usecases.home import HomeRefresher
 from bot.usecases.promises import Promises
 from bot.usecases.workplace import Workplace
@@ -104,8 +105,10 @@ def register(
     workplace: Workplace,
     refresher: HomeRefresher,
     notifier: SlackNotifier,
+    pool: AfterAckExecutor,
 ) -> None:
-    app.action(nudges.DONE)(ack=ack_now, lazy=[open_who_helped(promises, refresher, notifier)])
+    # It opens a form, which Slack allows only within 3 seconds: the pool's first lane.
+    app.action(nudges.DONE)(ack_then(pool, open_who_helped(promises, refresher, notifier)))
     app.view(who_helped_form.CALLBACK)(
         ack=check_helpers(workplace), lazy=[apply_done(promises, refresher, notifier)]
     )

@@ -11,10 +11,11 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.slack.blocks.render import render
-from bot.slack.listeners.commands import ack_now
+from bot.slack.listeners.commands import ack_then
 from bot.slack.modals import frame as modals
 from bot.slack.modals import opening
 from bot.slack.modals import track as track_form
+from bot.slack.priority import AfterAckExecutor
 from bot.usecases.clients import ChannelMessage, Clients
 from bot.usecases.results import Invocation, Problem
 
@@ -81,6 +82,7 @@ def confirm_tracked(
         modals.tell(client, body, view, message)
 
 
-def register(app: App, clients: Clients) -> None:
-    app.shortcut("track_client_message")(ack=ack_now, lazy=[open_track_form(clients)])
+def register(app: App, clients: Clients, pool: AfterAckExecutor) -> None:
+    # It opens a form, which Slack allows only within 3 seconds: the pool's first lane.
+    app.shortcut("track_client_message")(ack_then(pool, open_track_form(clients)))
     app.view(track_form.CALLBACK)(ack=track_submitted(clients), lazy=[confirm_tracked])
