@@ -153,9 +153,7 @@ def in_client_channel_of_item(clients: Clients) -> Callable[..., bool]:
         event = body.get("event") or {}
         item = event.get("item") or {}
         if event.get("reaction") != "white_check_mark" or item.get("type") != "message":
-            return
-        return event.get("reaction") == "white_check_mark" and clients.is_watched(
-            body.get("team_id", ""), item.get("channel", "")
-        )
+            return False
+        return clients.is_watched(body.get("team_id", ""), item.get("channel", ""))
 
     return matches
