@@ -11,7 +11,7 @@ moment (`ALLOW_CONNECTIONS false`), then allowed again. Nudges seeded through th
 come due throughout the run.
 
 A request counts as acked when the client got a 200 that is not the "couldn't save that"
-answer. One that wasn't acked is sent again as its sender would: an event as Slack
+answer (nor the per-person limit's "faster than I can keep up"). One that wasn't acked is sent again as its sender would: an event as Slack
 retries it (same event ID), a command or a click as a person does, typed or clicked anew.
 Afterwards, once nothing is pending (polled, bounded): every acked command made exactly
 one promise, every client message is recorded once, every replied-to message's item is
@@ -62,6 +62,10 @@ KILLS = 12
 RUN = 24.0  # seconds of traffic and faults
 COMMANDS, CLIENT_MESSAGES, REPLIES, CLICKS = 110, 70, 25, 35
 NOT_SAVED = "couldn't save that"
+# The per-person limit's answer (bot/slack/fair_use.py): nothing was stored, so not acked;
+# the person sends it again a little later (a command retried while replicas are down
+# spends the sender's tokens, so the limit does answer here).
+TOO_FAST = "faster than I can keep up"
 Body = Callable[[int], tuple[str, str]]  # the n-th try → (body, content type)
 
 
@@ -102,7 +106,7 @@ class Sender:
         self.rng.shuffle(bots)
         for bot in bots:
             status, answer = post(bot, body, content_type, retry)
-            if status == 200 and NOT_SAVED not in answer:
+            if status == 200 and NOT_SAVED not in answer and TOO_FAST not in answer:
                 return bot
             self.tally.refused += 1
         return None
