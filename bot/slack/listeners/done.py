@@ -13,13 +13,13 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.core.intake import Request
 from bot.slack.blocks import nudges
 from bot.slack.listeners.actions import (
-    accept,
     answer_click,
     clicked_item,
     form_meta,
@@ -29,6 +29,7 @@ from bot.slack.listeners.actions import (
     who_clicked,
 )
 from bot.slack.listeners.commands import ack_then
+from bot.slack.listeners.interactions import Interactions
 from bot.slack.modals import who_helped as who_helped_form
 from bot.slack.notifier import SlackNotifier
 from bot.slack.priority import AfterAckExecutor
@@ -67,15 +68,13 @@ def open_who_helped(
     return done
 
 
-def check_helpers(workplace: Workplace) -> Callable[..., None]:
+def check_helpers(workplace: Workplace) -> Callable[..., dict[str, str]]:
     """Refuse bots and deactivated accounts under the field, before anything closes."""
 
-    def check(ack: Any, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    def check(body: dict[str, Any], view: dict[str, Any]) -> dict[str, str]:
         helpers = who_helped_form.helpers_of(view)
         team = who_clicked(body).team_id
-        accept(
-            ack, context, people_errors(workplace, team, who_helped_form.HELPERS, helpers, "helper")
-        )
+        return people_errors(workplace, team, who_helped_form.HELPERS, helpers, "helper")
 
     return check
 
@@ -83,12 +82,12 @@ def check_helpers(workplace: Workplace) -> Callable[..., None]:
 def apply_done(
     promises: Promises, refresher: HomeRefresher, notifier: SlackNotifier
 ) -> Callable[..., None]:
-    def apply(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    def apply(request: Request, body: dict[str, Any]) -> None:
+        view = body["view"]
         meta = json.loads(view["private_metadata"])
-        who = who_clicked(body)
+        who = who_clicked(body, request)
         helpers = who_helped_form.helpers_of(view)
         run_form(
-            context,
             refresher,
             notifier,
             who,
@@ -101,6 +100,7 @@ def apply_done(
 
 def register(
     app: App,
+    interactions: Interactions,
     promises: Promises,
     workplace: Workplace,
     refresher: HomeRefresher,
@@ -109,6 +109,9 @@ def register(
 ) -> None:
     # It opens a form, which Slack allows only within 3 seconds: the pool's first lane.
     app.action(nudges.DONE)(ack_then(pool, open_who_helped(promises, refresher, notifier)))
-    app.view(who_helped_form.CALLBACK)(
-        ack=check_helpers(workplace), lazy=[apply_done(promises, refresher, notifier)]
+    interactions.form(
+        who_helped_form.CALLBACK,
+        check_helpers(workplace),
+        apply_done(promises, refresher, notifier),
+        who_helped_form.HELPERS,
     )
