@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core.intake import Request
@@ -28,7 +27,6 @@ from bot.slack.listeners.actions import (
     run_form,
     who_clicked,
 )
-from bot.slack.listeners.commands import ack_then
 from bot.slack.listeners.interactions import Interactions
 from bot.slack.modals import who_helped as who_helped_form
 from bot.slack.notifier import SlackNotifier
@@ -45,8 +43,8 @@ def open_who_helped(
 ) -> Callable[..., None]:
     close_now = on_done(promises, refresher, notifier)
 
-    def done(body: dict[str, Any], client: WebClient) -> None:
-        who = who_clicked(body)
+    def done(request: Request, body: dict[str, Any]) -> None:
+        who = who_clicked(body, request)
         item_id = clicked_item(body)
         refusal = promises.may_change(who, item_id, "close")
         if refusal is not None:  # a stranger or a stale button: say so, open nothing
@@ -54,16 +52,18 @@ def open_who_helped(
             return
         item = promises.item(who.team_id, item_id)
         if item is None or item.kind != "promise" or not item.channel_id:
-            close_now(body)  # no public thank-you, so nobody to credit: close on the click
+            close_now(body, request)  # no public thank-you, so nobody to credit: close on the click
             return
         meta = form_meta(body, item.id)
         try:
-            client.views_open(trigger_id=body["trigger_id"], view=who_helped_form.modal(item, meta))
+            notifier.client.views_open(
+                trigger_id=body["trigger_id"], view=who_helped_form.modal(item, meta)
+            )
         except SlackApiError as e:  # e.g. the trigger expired under load: close anyway
             log.warning(
                 "could not open the Who helped? form (%s); closing", e.response.get("error")
             )
-            close_now(body)
+            close_now(body, request)
 
     return done
 
@@ -107,8 +107,9 @@ def register(
     notifier: SlackNotifier,
     pool: AfterAckExecutor,
 ) -> None:
-    # It opens a form, which Slack allows only within 3 seconds: the pool's first lane.
-    app.action(nudges.DONE)(ack_then(pool, open_who_helped(promises, refresher, notifier)))
+    # It opens a form, which Slack allows only within 3 seconds: the pool's first lane; it
+    # closes on the click when there is nobody to thank or the form can't open (a restart).
+    interactions.click(nudges.DONE, open_who_helped(promises, refresher, notifier), first=True)
     interactions.form(
         who_helped_form.CALLBACK,
         check_helpers(workplace),

@@ -3,7 +3,9 @@ their ack, done after it by one handler that finds the work by the stored payloa
 click's `action_id`, a form's `callback_id`), so a click or form acked just before a crash
 is done after the restart by the same code as a live one.
 
-Form *openers* stay outside: a form can only be opened within 3 seconds of its click.
+Form *openers* stay outside: a form can only be opened within 3 seconds of its click. Done
+is both: it opens "Who helped?", or closes on the click (also when the form can't open, as
+after a restart), so it is stored and runs in the pool's first lane.
 """
 
 from __future__ import annotations
@@ -37,13 +39,14 @@ class Interactions:
         self._forms: dict[str, Work] = {}
         intake.handle(RequestKind.INTERACTION, self.run)
 
-    def click(self, action_id: str, work: Work) -> None:
+    def click(self, action_id: str, work: Work, *, first: bool = False) -> None:
         """Store the click, then ack; one that can't be stored gets an error (HTTP 500), and
-        Slack shows the person it failed, so they click again."""
+        Slack shows the person it failed, so they click again. `first`: it may open a form
+        (the pool's first lane), and its work copes with a trigger expired since."""
         self._clicks[action_id] = work
 
         def listener(ack: Ack, body: dict[str, Any]) -> None:
-            self.intake.take(RequestKind.INTERACTION, body)
+            self.intake.take(RequestKind.INTERACTION, body, first=first)
             ack()
 
         self.app.action(action_id)(listener)
