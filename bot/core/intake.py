@@ -19,6 +19,7 @@ class RequestKind(StrEnum):
     COMMAND = "command"  # /promise
     MESSAGE = "message"  # a message event in a watched channel
     REACTION = "reaction"  # a ✅ on a message in a watched channel
+    INTERACTION = "interaction"  # a click or a form submission that changes something
 
 
 @dataclass(frozen=True, slots=True)

@@ -180,3 +180,16 @@ class NewItem:
             waiting_until=None,
             credits=(Credit(self.owner_id, Role.OWNER),),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """A change a click or form made (its event), found by the request's intake key: a
+    request processed again after a crash answers with it and changes nothing again."""
+
+    item: ItemView
+    kind: str
+    at: datetime
+    due_before: datetime | None
+    due_after: datetime | None
+    from_owner: str | None = None  # a hand-off's previous owner

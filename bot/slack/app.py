@@ -13,6 +13,7 @@ from bot.slack.directory import SlackDirectory
 from bot.slack.fair_use import CommandLimits
 from bot.slack.intake import Intake
 from bot.slack.listeners import actions, commands, coverage, done, events, home, shortcuts, views
+from bot.slack.listeners.interactions import Interactions
 from bot.slack.notifier import SlackNotifier
 from bot.slack.priority import AfterAckExecutor
 from bot.usecases.clients import Clients
@@ -75,8 +76,9 @@ def build_app(
     )
     events.register(app, uses.clients, intake)  # first: most requests are events
     commands.register(app, uses.command, uses.clock, intake, limits)
-    actions.register(app, uses.promises, uses.workplace, uses.home, notifier, after_ack)
-    done.register(app, uses.promises, uses.workplace, uses.home, notifier, after_ack)
+    clicks = Interactions(app, intake)  # clicks and forms that change something
+    actions.register(app, clicks, uses.promises, uses.workplace, uses.home, notifier, after_ack)
+    done.register(app, clicks, uses.promises, uses.workplace, uses.home, notifier, after_ack)
     coverage.register(app, uses.coverage, directory)
     views.register(app, uses.promises, uses.settings)
     shortcuts.register(app, uses.clients, after_ack)

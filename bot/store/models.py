@@ -128,7 +128,10 @@ class ItemEvent(Base):
     """What happened to an item and when: the history digests and stats are built from."""
 
     __tablename__ = "item_events"
-    __table_args__ = (Index("ix_item_events_team_at", "team_id", "at"),)
+    __table_args__ = (
+        Index("ix_item_events_team_at", "team_id", "at"),
+        Index("ux_item_events_team_request", "team_id", "request_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     team_id: Mapped[str] = mapped_column(String(32))
@@ -139,6 +142,8 @@ class ItemEvent(Base):
     due_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
     due_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
     note: Mapped[str | None] = mapped_column(Text)
+    # The intake key of the click or form that made this change: it is made once per key.
+    request_key: Mapped[str | None] = mapped_column(String(80))
 
 
 class ClientChannel(Base):

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, raiseload, sessionmaker
 
-from bot.core.items import ItemStatus, ItemView, NewItem, Role
+from bot.core.items import ItemStatus, ItemView, NewItem, Recorded, Role
 from bot.core.lead_updates import HANDOFF, TOLD, Change
 from bot.store.clients import Channels
 from bot.store.coverage import Absences
@@ -106,7 +106,13 @@ class Repo:
             return int(s.scalar(q) or 0)
 
     def close_item(
-        self, team_id: str, item_id: int, actor: str, now: datetime, helpers: Iterable[str] = ()
+        self,
+        team_id: str,
+        item_id: int,
+        actor: str,
+        now: datetime,
+        helpers: Iterable[str] = (),
+        key: str | None = None,
     ) -> ItemView | None:
         """Mark done if still open; None when someone else closed or cancelled it first."""
         with self.sessions.begin() as s:
@@ -120,10 +126,31 @@ class Repo:
                     item.contributors.append(
                         Contributor(team_id=team_id, user_id=user, role=Role.HELPER)
                     )
-            s.add(_event(item, actor, "done", now))
+            s.add(_event(item, actor, "done", now, key=key))
             s.flush()
             s.refresh(item)
             return item_view(item)
+
+    def recorded(self, team_id: str, key: str | None) -> Recorded | None:
+        """The change the click or form stored under `key` made, if it made one already."""
+        if key is None:
+            return None
+        with self.sessions.begin() as s:
+            event = s.scalars(
+                select(ItemEvent).where(ItemEvent.team_id == team_id, ItemEvent.request_key == key)
+            ).one_or_none()
+            if event is None:
+                return None
+            item = s.get_one(Item, event.item_id)
+            before = (event.note or "").removeprefix("from ").split(" to ")[0]
+            return Recorded(
+                item_view(item),
+                event.kind,
+                event.at,
+                event.due_before,
+                event.due_after,
+                from_owner=before if event.kind == HANDOFF else None,
+            )
 
     def cancel_item(self, team_id: str, item_id: int, actor: str, now: datetime) -> ItemView | None:
         with self.sessions.begin() as s:
@@ -134,7 +161,7 @@ class Repo:
             return item_view(item)
 
     def close_no_reply(
-        self, team_id: str, item_id: int, actor: str, now: datetime
+        self, team_id: str, item_id: int, actor: str, now: datetime, key: str | None = None
     ) -> ItemView | None:
         """Close a client message as needing no reply (status `no_reply`, event `no_reply`);
         None when it was no longer open. Its first reply, if any, is left as it was."""
@@ -142,7 +169,7 @@ class Repo:
             if not _transition(s, team_id, item_id, ItemStatus.NO_REPLY, now, actor):
                 return None
             item = s.get_one(Item, item_id)
-            s.add(_event(item, actor, "no_reply", now))
+            s.add(_event(item, actor, "no_reply", now, key=key))
             return item_view(item)
 
     def move_item(
@@ -153,6 +180,7 @@ class Repo:
         new_due: datetime,
         now: datetime,
         note: str | None = None,
+        key: str | None = None,
     ) -> ItemView | None:
         """Move an open item's deadline, counting whether it moved before or after it passed."""
         with self.sessions.begin() as s:
@@ -167,25 +195,46 @@ class Repo:
             item.due_at = new_due
             item.snoozed_until = None
             s.add(
-                _event(item, actor, "moved", now, due_before=before, due_after=new_due, note=note)
+                _event(
+                    item,
+                    actor,
+                    "moved",
+                    now,
+                    due_before=before,
+                    due_after=new_due,
+                    note=note,
+                    key=key,
+                )
             )
             s.flush()
             return item_view(item)
 
     def snooze_item(
-        self, team_id: str, item_id: int, actor: str, until: datetime, now: datetime
+        self,
+        team_id: str,
+        item_id: int,
+        actor: str,
+        until: datetime,
+        now: datetime,
+        key: str | None = None,
     ) -> ItemView | None:
         with self.sessions.begin() as s:
             item = _open_for_update(s, team_id, item_id)
             if item is None:
                 return None
             item.snoozed_until = until
-            s.add(_event(item, actor, "snoozed", now, due_after=until))
+            s.add(_event(item, actor, "snoozed", now, due_after=until, key=key))
             s.flush()
             return item_view(item)
 
     def hand_off(
-        self, team_id: str, item_id: int, actor: str, new_owner: str, now: datetime
+        self,
+        team_id: str,
+        item_id: int,
+        actor: str,
+        new_owner: str,
+        now: datetime,
+        key: str | None = None,
     ) -> ItemView | None:
         """Give an open item to someone else; they are credited when it closes."""
         with self.sessions.begin() as s:
@@ -199,7 +248,7 @@ class Repo:
                 item.contributors.append(
                     Contributor(team_id=team_id, user_id=new_owner, role=Role.OWNER)
                 )
-            s.add(_event(item, actor, HANDOFF, now, note=handoff_note(before, new_owner)))
+            s.add(_event(item, actor, HANDOFF, now, note=handoff_note(before, new_owner), key=key))
             s.flush()
             s.refresh(item)
             return item_view(item)
@@ -298,6 +347,7 @@ def _event(
     due_before: datetime | None = None,
     due_after: datetime | None = None,
     note: str | None = None,
+    key: str | None = None,
 ) -> ItemEvent:
     return ItemEvent(
         team_id=item.team_id,
@@ -308,4 +358,5 @@ def _event(
         due_before=due_before,
         due_after=due_after,
         note=note,
+        request_key=key,
     )

@@ -17,7 +17,7 @@ from bot.core import commands as cmd
 from bot.core import text as txt
 from bot.core.items import ItemKind, ItemView, NewItem
 from bot.core.nudges import Nudge
-from bot.core.outcome import judge
+from bot.core.outcome import Outcome, judge
 from bot.core.sla import reply_due
 from bot.core.when import WhenError, deadline_on, parse_when
 from bot.store.repo import Repo
@@ -207,6 +207,8 @@ class Promises:
     # -- changes to an item (commands and buttons share these)
 
     def close(self, who: Invocation, item_id: int, helpers: tuple[str, ...] = ()) -> Result:
+        if (again := self.repo.recorded(who.team_id, who.request_key)) is not None:
+            return Closed(again.item, _outcome(again.item, again.at), announced=True)
         item, problem = self._editable(who, item_id, "close")
         if problem:
             return problem
@@ -215,16 +217,13 @@ class Promises:
             if problem := self.workplace.check_owner(who.team_id, helper, role="helper"):
                 return problem
         now = self.clock.now()
-        closed = self.repo.close_item(who.team_id, item.id, who.user_id, now, helpers)
+        closed = self.repo.close_item(
+            who.team_id, item.id, who.user_id, now, helpers, key=who.request_key
+        )
         if closed is None:
             return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
         self.planner.replan(closed)
-        outcome = judge(
-            closed.due_at,
-            now,
-            moved_in_advance=closed.moved_in_advance,
-            moved_late=closed.moved_late,
-        )
+        outcome = _outcome(closed, now)
         if closed.kind != "promise" or not closed.channel_id:
             return Closed(closed, outcome, announced=False)
         try:
@@ -238,6 +237,8 @@ class Promises:
     def no_reply(self, who: Invocation, item_id: int) -> Result:
         """Close a client message that needs no reply, silently: no thank-you, no post, its
         nudges cancelled; counted apart from the answered ones (`bot.core.stats`)."""
+        if (again := self.repo.recorded(who.team_id, who.request_key)) is not None:
+            return NoReplyNeeded(again.item)
         item, problem = self._editable(who, item_id, "close")
         if problem:
             return problem
@@ -248,14 +249,21 @@ class Promises:
                 "Close it when it's delivered:",
                 f"/promise done {item.id}",
             )
-        closed = self.repo.close_no_reply(who.team_id, item.id, who.user_id, self.clock.now())
+        closed = self.repo.close_no_reply(
+            who.team_id, item.id, who.user_id, self.clock.now(), key=who.request_key
+        )
         if closed is None:
             return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
         self.planner.replan(closed)
         return NoReplyNeeded(closed)
 
     def move(self, who: Invocation, item_id: int, when: str, note: str | None) -> Result:
-        """A new deadline; before the old one passes it counts as renegotiated in advance."""
+        """A new deadline; before the old one passes it counts as renegotiated in advance.
+        Done again (after a crash), it answers as before: no second move, no second note."""
+        if (again := self.repo.recorded(who.team_id, who.request_key)) is not None:
+            tz = self.workplace.calendar_for(who.team_id, who.user_id).tz.key
+            early = again.due_before is not None and again.at <= again.due_before
+            return Moved(again.item, tz, early, note_posted=bool(note and again.item.channel_id))
         item, problem = self._editable(who, item_id, "move")
         if problem:
             return problem
@@ -273,7 +281,9 @@ class Promises:
                 "That's the deadline it already has; nothing changed.",
                 f"/promise move {item.id} to tomorrow 10am because the client asked for more",
             )
-        moved = self.repo.move_item(who.team_id, item.id, who.user_id, due, now, note)
+        moved = self.repo.move_item(
+            who.team_id, item.id, who.user_id, due, now, note, key=who.request_key
+        )
         if moved is None:
             return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
         self.planner.replan(moved)
@@ -288,6 +298,9 @@ class Promises:
 
     def snooze(self, who: Invocation, item_id: int, choice: str) -> Result:
         """Quiet until then: `30m`, `1h`, or `tomorrow` (the owner's next working morning)."""
+        if (again := self.repo.recorded(who.team_id, who.request_key)) is not None:
+            tz = self.workplace.calendar_for(who.team_id, again.item.owner_id).tz.key
+            return Snoozed(again.item, again.due_after or again.at, tz)
         item, problem = self._editable(who, item_id, "snooze")
         if problem:
             return problem
@@ -300,7 +313,9 @@ class Promises:
             until = cal.start_of_day_on(cal.next_working_day(cal.today(now)))
         else:
             return Problem(f"I can't snooze for `{choice}`.", "30m, 1h or tomorrow")
-        snoozed = self.repo.snooze_item(who.team_id, item.id, who.user_id, until, now)
+        snoozed = self.repo.snooze_item(
+            who.team_id, item.id, who.user_id, until, now, key=who.request_key
+        )
         if snoozed is None:
             return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
         self.planner.replan(snoozed)
@@ -335,6 +350,8 @@ class Promises:
 
     def hand_off(self, who: Invocation, item_id: int, to: str) -> Result:
         """Give the item to someone else, who is told with its full context."""
+        if (again := self.repo.recorded(who.team_id, who.request_key)) is not None:
+            return HandedOff(again.item, again.from_owner or who.user_id, told=True)
         item, problem = self._editable(who, item_id, "hand off")
         if problem:
             return problem
@@ -343,7 +360,9 @@ class Promises:
             return Problem(f"<@{to}> already owns #{item.id}.", f"/promise handoff {item.id} @sam")
         if problem := self.workplace.check_owner(who.team_id, to):
             return problem
-        handed = self.repo.hand_off(who.team_id, item.id, who.user_id, to, self.clock.now())
+        handed = self.repo.hand_off(
+            who.team_id, item.id, who.user_id, to, self.clock.now(), key=who.request_key
+        )
         if handed is None:
             return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
         self.planner.replan(handed)
@@ -432,3 +451,12 @@ class ResumeNudge:
         item = due.item(n)
         resume = None if item is None else partial(self.promises.resume, item)
         return Skip("the wait ended; the clock runs again", counted=False, then=resume)
+
+
+def _outcome(item: ItemView, closed_at: datetime) -> Outcome:
+    return judge(
+        item.due_at,
+        closed_at,
+        moved_in_advance=item.moved_in_advance,
+        moved_late=item.moved_late,
+    )

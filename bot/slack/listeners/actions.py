@@ -1,4 +1,5 @@
-"""Buttons on nudges: ack at once, act as the use case allows, then show in place what was done.
+"""Buttons on nudges: stored and acked (the intake), then done as the use case allows and
+shown in place. Those that open a form are acked and open it at once (`ack_then`).
 
 Every action goes through bot.usecases.promises, which checks that the clicker may act (owner,
 creator, lead) and that the item is still open; a stale button gets a polite ephemeral
@@ -12,15 +13,17 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.core import text as txt
+from bot.core.intake import Request
 from bot.slack.blocks import nudges
 from bot.slack.blocks.render import render, summary
 from bot.slack.client import respond
 from bot.slack.listeners import home
-from bot.slack.listeners.commands import ack_now, ack_then
+from bot.slack.listeners.commands import ack_then
+from bot.slack.listeners.interactions import Interactions
 from bot.slack.modals import frame as modals
 from bot.slack.modals import hand_off as hand_off_form
 from bot.slack.modals import more_time as more_time_form
@@ -35,12 +38,13 @@ from bot.usecases.workplace import Workplace
 
 log = logging.getLogger(__name__)
 
-ACCEPTED = "form_accepted"  # set in the context by the ack of a form it accepted
 
-
-def who_clicked(body: dict[str, Any]) -> Invocation:
+def who_clicked(body: dict[str, Any], request: Request | None = None) -> Invocation:
+    """Who clicked or submitted; `request`, when it came through the intake, whose key
+    makes its change once however often it is processed."""
     team = (body.get("team") or {}).get("id") or body["user"].get("team_id")
-    return Invocation(team, body["user"]["id"], (body.get("channel") or {}).get("id"))
+    channel = (body.get("channel") or {}).get("id")
+    return Invocation(team, body["user"]["id"], channel, request.key if request else None)
 
 
 def where(body: dict[str, Any]) -> dict[str, str]:
@@ -104,10 +108,9 @@ def clicked_item(body: dict[str, Any]) -> int:
 def on_done(
     promises: Promises, refresher: HomeRefresher, notifier: SlackNotifier
 ) -> Callable[..., None]:
-    def done(body: dict[str, Any]) -> None:
-        answer_click(
-            refresher, notifier, body, promises.close(who_clicked(body), clicked_item(body))
-        )
+    def done(body: dict[str, Any], request: Request | None = None) -> None:
+        who = who_clicked(body, request)
+        answer_click(refresher, notifier, body, promises.close(who, clicked_item(body)))
 
     return done
 
@@ -117,10 +120,9 @@ def on_no_reply(
 ) -> Callable[..., None]:
     """No reply needed: closes on the click, silently (no form, no thank-you)."""
 
-    def no_reply(body: dict[str, Any]) -> None:
-        answer_click(
-            refresher, notifier, body, promises.no_reply(who_clicked(body), clicked_item(body))
-        )
+    def no_reply(request: Request, body: dict[str, Any]) -> None:
+        who = who_clicked(body, request)
+        answer_click(refresher, notifier, body, promises.no_reply(who, clicked_item(body)))
 
     return no_reply
 
@@ -128,20 +130,16 @@ def on_no_reply(
 def on_snooze(
     promises: Promises, refresher: HomeRefresher, notifier: SlackNotifier
 ) -> Callable[..., None]:
-    def snooze(body: dict[str, Any]) -> None:
+    def snooze(request: Request, body: dict[str, Any]) -> None:
         choice = body["actions"][0]["selected_option"]["value"].split(":", 1)[1]
-        answer_click(
-            refresher,
-            notifier,
-            body,
-            promises.snooze(who_clicked(body), clicked_item(body), choice),
-        )
+        who = who_clicked(body, request)
+        answer_click(refresher, notifier, body, promises.snooze(who, clicked_item(body), choice))
 
     return snooze
 
 
 def on_follow_up(done: bool, notifier: SlackNotifier) -> Callable[..., None]:
-    def follow_up(body: dict[str, Any]) -> None:
+    def follow_up(request: Request, body: dict[str, Any]) -> None:
         item_id = clicked_item(body)
         line = (
             f":white_check_mark: Followed up on #{item_id}. Nice work closing the loop."
@@ -191,11 +189,11 @@ def open_hand_off(
     return hand_off
 
 
-def check_more_time(promises: Promises) -> Callable[..., None]:
+def check_more_time(promises: Promises) -> Callable[..., dict[str, str]]:
     """Validate the new deadline and the note in the ack, as `/promise move` does, so
     mistakes show under their field."""
 
-    def check(ack: Any, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    def check(body: dict[str, Any], view: dict[str, Any]) -> dict[str, str]:
         errors: dict[str, str] = {}
         text = more_time_form.new_deadline(view)
         if not text:
@@ -204,7 +202,7 @@ def check_more_time(promises: Promises) -> Callable[..., None]:
             errors[more_time_form.WHEN] = problem
         if problem := txt.note_problem(more_time_form.note(view)):
             errors[more_time_form.NOTE] = problem
-        accept(ack, context, errors)
+        return errors
 
     return check
 
@@ -212,11 +210,11 @@ def check_more_time(promises: Promises) -> Callable[..., None]:
 def apply_more_time(
     promises: Promises, refresher: HomeRefresher, notifier: SlackNotifier
 ) -> Callable[..., None]:
-    def apply(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    def apply(request: Request, body: dict[str, Any]) -> None:
+        view = body["view"]
         meta = json.loads(view["private_metadata"])
-        who = who_clicked(body)
+        who = who_clicked(body, request)
         run_form(
-            context,
             refresher,
             notifier,
             who,
@@ -232,16 +230,6 @@ def apply_more_time(
     return apply
 
 
-def accept(ack: Any, context: BoltContext, errors: dict[str, str]) -> None:
-    """Ack a form: with its errors under their fields, or accepted, which is what lets
-    its work after the ack (run_form) go ahead: Bolt runs that even after errors."""
-    if errors:
-        ack(response_action="errors", errors=errors)
-        return
-    context[ACCEPTED] = True
-    ack()
-
-
 def people_errors(
     workplace: Workplace, team_id: str, block: str, users: Iterable[str], role: str = "owner"
 ) -> dict[str, str]:
@@ -254,11 +242,11 @@ def people_errors(
     return {}
 
 
-def check_hand_off(workplace: Workplace) -> Callable[..., None]:
-    def check(ack: Any, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+def check_hand_off(workplace: Workplace) -> Callable[..., dict[str, str]]:
+    def check(body: dict[str, Any], view: dict[str, Any]) -> dict[str, str]:
         to = hand_off_form.new_owner(view)
         team = who_clicked(body).team_id
-        accept(ack, context, people_errors(workplace, team, hand_off_form.TO, [to]))
+        return people_errors(workplace, team, hand_off_form.TO, [to])
 
     return check
 
@@ -266,12 +254,12 @@ def check_hand_off(workplace: Workplace) -> Callable[..., None]:
 def apply_hand_off(
     promises: Promises, refresher: HomeRefresher, notifier: SlackNotifier
 ) -> Callable[..., None]:
-    def apply(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    def apply(request: Request, body: dict[str, Any]) -> None:
+        view = body["view"]
         meta = json.loads(view["private_metadata"])
-        who = who_clicked(body)
+        who = who_clicked(body, request)
         to = hand_off_form.new_owner(view)
         run_form(
-            context,
             refresher,
             notifier,
             who,
@@ -283,7 +271,6 @@ def apply_hand_off(
 
 
 def run_form(
-    context: BoltContext,
     refresher: HomeRefresher,
     notifier: SlackNotifier,
     who: Invocation,
@@ -291,10 +278,7 @@ def run_form(
     work: Callable[[], Result],
 ) -> None:
     """Do what a submitted form asks (after its ack) and show the result; if it fails,
-    perhaps after storing, the person is told so privately rather than nothing. A form
-    its ack refused does nothing."""
-    if not context.get(ACCEPTED):
-        return
+    perhaps after storing, the person is told so privately rather than nothing."""
     try:
         result = work()
     except Exception:
@@ -336,6 +320,7 @@ def answer_form(
 
 def register(
     app: App,
+    interactions: Interactions,
     promises: Promises,
     workplace: Workplace,
     refresher: HomeRefresher,
@@ -343,16 +328,22 @@ def register(
     pool: AfterAckExecutor,
 ) -> None:
     # Done (nudges.DONE) asks "Who helped?" first: bot/slack/listeners/done.py.
-    app.action(nudges.NO_REPLY)(ack=ack_now, lazy=[on_no_reply(promises, refresher, notifier)])
-    app.action(nudges.SNOOZE)(ack=ack_now, lazy=[on_snooze(promises, refresher, notifier)])
+    interactions.click(nudges.NO_REPLY, on_no_reply(promises, refresher, notifier))
+    interactions.click(nudges.SNOOZE, on_snooze(promises, refresher, notifier))
     # These open a form, which Slack allows only within 3 seconds: the pool's first lane.
     app.action(nudges.MORE_TIME)(ack_then(pool, open_more_time(promises, refresher, notifier)))
     app.action(nudges.HAND_OFF)(ack_then(pool, open_hand_off(promises, refresher, notifier)))
-    app.action(nudges.FOLLOW_UP_DONE)(ack=ack_now, lazy=[on_follow_up(True, notifier)])
-    app.action(nudges.FOLLOW_UP_SKIP)(ack=ack_now, lazy=[on_follow_up(False, notifier)])
-    app.view(more_time_form.CALLBACK)(
-        ack=check_more_time(promises), lazy=[apply_more_time(promises, refresher, notifier)]
+    interactions.click(nudges.FOLLOW_UP_DONE, on_follow_up(True, notifier))
+    interactions.click(nudges.FOLLOW_UP_SKIP, on_follow_up(False, notifier))
+    interactions.form(
+        more_time_form.CALLBACK,
+        check_more_time(promises),
+        apply_more_time(promises, refresher, notifier),
+        more_time_form.WHEN,
     )
-    app.view(hand_off_form.CALLBACK)(
-        ack=check_hand_off(workplace), lazy=[apply_hand_off(promises, refresher, notifier)]
+    interactions.form(
+        hand_off_form.CALLBACK,
+        check_hand_off(workplace),
+        apply_hand_off(promises, refresher, notifier),
+        hand_off_form.TO,
     )

@@ -13,13 +13,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext
-from slack_sdk import WebClient
+from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
+from bot.core.intake import Request
 from bot.slack.blocks import nudges
 from bot.slack.listeners.actions import (
-    accept,
     answer_click,
     clicked_item,
     form_meta,
@@ -28,7 +27,7 @@ from bot.slack.listeners.actions import (
     run_form,
     who_clicked,
 )
-from bot.slack.listeners.commands import ack_then
+from bot.slack.listeners.interactions import Interactions
 from bot.slack.modals import who_helped as who_helped_form
 from bot.slack.notifier import SlackNotifier
 from bot.slack.priority import AfterAckExecutor
@@ -44,8 +43,8 @@ def open_who_helped(
 ) -> Callable[..., None]:
     close_now = on_done(promises, refresher, notifier)
 
-    def done(body: dict[str, Any], client: WebClient) -> None:
-        who = who_clicked(body)
+    def done(request: Request, body: dict[str, Any]) -> None:
+        who = who_clicked(body, request)
         item_id = clicked_item(body)
         refusal = promises.may_change(who, item_id, "close")
         if refusal is not None:  # a stranger or a stale button: say so, open nothing
@@ -53,29 +52,29 @@ def open_who_helped(
             return
         item = promises.item(who.team_id, item_id)
         if item is None or item.kind != "promise" or not item.channel_id:
-            close_now(body)  # no public thank-you, so nobody to credit: close on the click
+            close_now(body, request)  # no public thank-you, so nobody to credit: close on the click
             return
         meta = form_meta(body, item.id)
         try:
-            client.views_open(trigger_id=body["trigger_id"], view=who_helped_form.modal(item, meta))
+            notifier.client.views_open(
+                trigger_id=body["trigger_id"], view=who_helped_form.modal(item, meta)
+            )
         except SlackApiError as e:  # e.g. the trigger expired under load: close anyway
             log.warning(
                 "could not open the Who helped? form (%s); closing", e.response.get("error")
             )
-            close_now(body)
+            close_now(body, request)
 
     return done
 
 
-def check_helpers(workplace: Workplace) -> Callable[..., None]:
+def check_helpers(workplace: Workplace) -> Callable[..., dict[str, str]]:
     """Refuse bots and deactivated accounts under the field, before anything closes."""
 
-    def check(ack: Any, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    def check(body: dict[str, Any], view: dict[str, Any]) -> dict[str, str]:
         helpers = who_helped_form.helpers_of(view)
         team = who_clicked(body).team_id
-        accept(
-            ack, context, people_errors(workplace, team, who_helped_form.HELPERS, helpers, "helper")
-        )
+        return people_errors(workplace, team, who_helped_form.HELPERS, helpers, "helper")
 
     return check
 
@@ -83,12 +82,12 @@ def check_helpers(workplace: Workplace) -> Callable[..., None]:
 def apply_done(
     promises: Promises, refresher: HomeRefresher, notifier: SlackNotifier
 ) -> Callable[..., None]:
-    def apply(body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    def apply(request: Request, body: dict[str, Any]) -> None:
+        view = body["view"]
         meta = json.loads(view["private_metadata"])
-        who = who_clicked(body)
+        who = who_clicked(body, request)
         helpers = who_helped_form.helpers_of(view)
         run_form(
-            context,
             refresher,
             notifier,
             who,
@@ -101,14 +100,19 @@ def apply_done(
 
 def register(
     app: App,
+    interactions: Interactions,
     promises: Promises,
     workplace: Workplace,
     refresher: HomeRefresher,
     notifier: SlackNotifier,
     pool: AfterAckExecutor,
 ) -> None:
-    # It opens a form, which Slack allows only within 3 seconds: the pool's first lane.
-    app.action(nudges.DONE)(ack_then(pool, open_who_helped(promises, refresher, notifier)))
-    app.view(who_helped_form.CALLBACK)(
-        ack=check_helpers(workplace), lazy=[apply_done(promises, refresher, notifier)]
+    # It opens a form, which Slack allows only within 3 seconds: the pool's first lane; it
+    # closes on the click when there is nobody to thank or the form can't open (a restart).
+    interactions.click(nudges.DONE, open_who_helped(promises, refresher, notifier), first=True)
+    interactions.form(
+        who_helped_form.CALLBACK,
+        check_helpers(workplace),
+        apply_done(promises, refresher, notifier),
+        who_helped_form.HELPERS,
     )
