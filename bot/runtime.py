@@ -38,7 +38,8 @@ from bot.usecases.end_of_day import EndOfDayNudge
 from bot.usecases.home import Home, HomeRefresher, HomeWatch
 from bot.usecases.lead_updates import LeadUpdateNudge
 from bot.usecases.planner import Planner
-from bot.usecases.promises import Promises, ResumeNudge
+from bot.usecases.promises import Promises
+from bot.usecases.resume import ResumeNudge
 from bot.usecases.settings import Settings as WorkspaceSettings
 from bot.usecases.workplace import Workplace
 

@@ -78,7 +78,7 @@ def build_app(
     commands.register(app, uses.command, uses.clock, intake, limits)
     clicks = Interactions(app, intake)  # clicks and forms that change something
     actions.register(app, clicks, uses.promises, uses.workplace, uses.home, notifier, after_ack)
-    done.register(app, clicks, uses.promises, uses.workplace, uses.home, notifier, after_ack)
+    done.register(clicks, uses.promises, uses.workplace, uses.home, notifier)
     coverage.register(app, uses.coverage, directory)
     views.register(app, uses.promises, uses.settings)
     shortcuts.register(app, uses.clients, after_ack)

@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from functools import partial
 
 from bot.clock import Clock
 from bot.core import commands as cmd
 from bot.core import text as txt
 from bot.core.items import ItemKind, ItemView, NewItem
-from bot.core.nudges import Nudge
 from bot.core.outcome import Outcome, judge
 from bot.core.sla import reply_due
 from bot.core.when import WhenError, deadline_on, parse_when
 from bot.store.repo import Repo
-from bot.usecases.nudge_kinds import Due, Skip
 from bot.usecases.planner import Planner
 from bot.usecases.ports import ChannelInfo, Notifier, NotifyError
 from bot.usecases.results import (
@@ -436,21 +433,6 @@ class Promises:
                 "/promise list",
             )
         return item, None  # closed already: the repo's conditional update reports AlreadyClosed
-
-
-class ResumeNudge:
-    """The outbox row that ends a wait on the client: not a message, the clock runs again."""
-
-    needs_escalation = False
-    may_go_early = False
-
-    def __init__(self, promises: Promises) -> None:
-        self.promises = promises
-
-    def check(self, n: Nudge, due: Due) -> Skip:
-        item = due.item(n)
-        resume = None if item is None else partial(self.promises.resume, item)
-        return Skip("the wait ended; the clock runs again", counted=False, then=resume)
 
 
 def _outcome(item: ItemView, closed_at: datetime) -> Outcome:

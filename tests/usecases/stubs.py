@@ -39,8 +39,9 @@ from bot.usecases.ports import (
     NudgeView,
     Person,
 )
-from bot.usecases.promises import Promises, ResumeNudge
+from bot.usecases.promises import Promises
 from bot.usecases.results import Created, Invocation
+from bot.usecases.resume import ResumeNudge
 from bot.usecases.settings import Settings
 from bot.usecases.workplace import Workplace
 

@@ -13,7 +13,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot.core.intake import Request
@@ -30,7 +29,6 @@ from bot.slack.listeners.actions import (
 from bot.slack.listeners.interactions import Interactions
 from bot.slack.modals import who_helped as who_helped_form
 from bot.slack.notifier import SlackNotifier
-from bot.slack.priority import AfterAckExecutor
 from bot.usecases.home import HomeRefresher
 from bot.usecases.promises import Promises
 from bot.usecases.workplace import Workplace
@@ -99,13 +97,11 @@ def apply_done(
 
 
 def register(
-    app: App,
     interactions: Interactions,
     promises: Promises,
     workplace: Workplace,
     refresher: HomeRefresher,
     notifier: SlackNotifier,
-    pool: AfterAckExecutor,
 ) -> None:
     # It opens a form, which Slack allows only within 3 seconds: the pool's first lane; it
     # closes on the click when there is nobody to thank or the form can't open (a restart).
