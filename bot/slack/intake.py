@@ -14,9 +14,11 @@ import json
 import logging
 import queue
 import threading
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from bot.clock import Clock
@@ -102,6 +104,7 @@ class Intake:
         # Requests this process has queued or is running: never reclaimed from itself.
         self._busy: set[int] = set()
         self._busy_lock = threading.Lock()
+        self._in_order = InOrder(pool)
 
     def handle(self, kind: RequestKind, handler: Handler) -> None:
         """Register what processes `kind` (the listeners do, as they register with Bolt)."""
@@ -122,6 +125,9 @@ class Intake:
             self._busy.add(request.id)
         if first:
             self.pool.submit_first(self.run, request, body)
+        elif request.kind in _IN_ORDER:
+            channel = _channel(body if body is not None else json.loads(request.body))
+            self._in_order.submit((request.team_id, channel), self.run, request, body)
         else:
             self.pool.submit(self.run, request, body)
 
@@ -164,6 +170,51 @@ class Intake:
         finally:
             with self._busy_lock:
                 self._busy.discard(request.id)
+
+
+# A channel's events run in the order they were taken (see InOrder).
+_IN_ORDER = frozenset({RequestKind.MESSAGE, RequestKind.REACTION})
+
+
+class InOrder:
+    """Work for one key (a channel) runs one piece after another, in the order submitted;
+    different keys run side by side on the pool. Without it, a teammate's reply could be
+    processed before the client message it answers (two workers take them at once, or
+    both are reclaimed together after a crash): the reply would close nothing, and the
+    message would wait for an answer it already had."""
+
+    def __init__(self, pool: AfterAckExecutor) -> None:
+        self.pool = pool
+        self._lock = threading.Lock()
+        self._queues: dict[tuple[str, str], deque[Callable[[], None]]] = {}
+
+    def submit(self, key: tuple[str, str], fn: Callable[..., None], *args: Any) -> None:
+        work = partial(fn, *args)
+        with self._lock:
+            waiting = self._queues.get(key)
+            if waiting is not None:  # a drain for this key is queued or running: it takes it
+                waiting.append(work)
+                return
+            self._queues[key] = deque([work])
+        self.pool.submit(self._drain, key)
+
+    def _drain(self, key: tuple[str, str]) -> None:
+        while True:
+            with self._lock:
+                waiting = self._queues[key]
+                if not waiting:
+                    del self._queues[key]
+                    return
+                work = waiting.popleft()
+            try:
+                work()
+            except Exception:  # one failing piece never stops the channel's others
+                log.exception("processing an event of %s failed", key[1])
+
+
+def _channel(body: dict[str, Any]) -> str:
+    event = body.get("event") or {}
+    return str(event.get("channel") or (event.get("item") or {}).get("channel") or "")
 
 
 def _team(body: dict[str, Any]) -> str:
