@@ -81,7 +81,7 @@ class Promises:
         elif problem := self.workplace.check_owner(who.team_id, form.owner_id):
             errors["owner"] = problem.message
         cal = self.workplace.calendar_for(who.team_id, who.user_id)
-        now = self.clock.now()
+        now = self._asked_at(who)
         try:
             due = deadline_on(form.day, form.at, now, cal)
         except WhenError as e:
@@ -116,7 +116,7 @@ class Promises:
         if problem := self.workplace.check_owner(who.team_id, owner):
             return problem
         cal = self.workplace.calendar_for(who.team_id, who.user_id)
-        now = self.clock.now()
+        now = self._asked_at(who)
         try:
             due = parse_when(c.when, now, cal)
         except WhenError as e:
@@ -130,7 +130,7 @@ class Promises:
         if problem := self.workplace.check_owner(who.team_id, owner):
             return problem
         cal = self.workplace.calendar_for(who.team_id, who.user_id)
-        now = self.clock.now()
+        now = self._asked_at(who)
         if c.when is None:
             d = self.workplace.settings(who.team_id)
             due = reply_due(now, cal, cutoff=d.eod_cutoff, within=d.reply_within)
@@ -164,7 +164,7 @@ class Promises:
             due_at=due,
             request_key=who.request_key,
         )
-        item = self.repo.create_item(new, self.clock.now())
+        item = self.repo.create_item(new, self._asked_at(who))
         self.planner.replan(item)
         return Created(item, tz)
 
@@ -195,7 +195,7 @@ class Promises:
         if problem:
             return problem
         assert item is not None
-        cancelled = self.repo.cancel_item(who.team_id, item.id, who.user_id, self.clock.now())
+        cancelled = self.repo.cancel_item(who.team_id, item.id, who.user_id, self._asked_at(who))
         if cancelled is None:
             return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
         self.planner.replan(cancelled)
@@ -213,7 +213,7 @@ class Promises:
         for helper in helpers:
             if problem := self.workplace.check_owner(who.team_id, helper, role="helper"):
                 return problem
-        now = self.clock.now()
+        now = self._asked_at(who)
         closed = self.repo.close_item(
             who.team_id, item.id, who.user_id, now, helpers, key=who.request_key
         )
@@ -247,7 +247,7 @@ class Promises:
                 f"/promise done {item.id}",
             )
         closed = self.repo.close_no_reply(
-            who.team_id, item.id, who.user_id, self.clock.now(), key=who.request_key
+            who.team_id, item.id, who.user_id, self._asked_at(who), key=who.request_key
         )
         if closed is None:
             return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
@@ -266,7 +266,7 @@ class Promises:
             return problem
         assert item is not None
         cal = self.workplace.calendar_for(who.team_id, who.user_id)
-        now = self.clock.now()
+        now = self._asked_at(who)
         try:
             due = parse_when(when, now, cal)
         except WhenError as e:
@@ -302,7 +302,7 @@ class Promises:
         if problem:
             return problem
         assert item is not None
-        now = self.clock.now()
+        now = self._asked_at(who)
         cal = self.workplace.calendar_for(who.team_id, item.owner_id)
         if choice in SNOOZES:
             until = now + SNOOZES[choice]
@@ -325,7 +325,7 @@ class Promises:
             return problem
         assert item is not None
         cal = self.workplace.calendar_for(who.team_id, who.user_id)
-        now = self.clock.now()
+        now = self._asked_at(who)
         at = None
         if until:
             try:
@@ -358,7 +358,7 @@ class Promises:
         if problem := self.workplace.check_owner(who.team_id, to):
             return problem
         handed = self.repo.hand_off(
-            who.team_id, item.id, who.user_id, to, self.clock.now(), key=who.request_key
+            who.team_id, item.id, who.user_id, to, self._asked_at(who), key=who.request_key
         )
         if handed is None:
             return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
@@ -389,6 +389,11 @@ class Promises:
         watched = self.repo.channels.watched(who.team_id, channel)
         return watched.name if watched else None
 
+    def _asked_at(self, who: Invocation) -> datetime:
+        """When the person asked: a request processed after a restart is judged (early or
+        late, a deadline read) at the time it was made, not when it was finally done."""
+        return who.asked_at or self.clock.now()
+
     def item(self, team_id: str, item_id: int) -> ItemView | None:
         """The item as stored (for a form that shows it), or None."""
         return self.repo.get_item(team_id, item_id)
@@ -397,7 +402,7 @@ class Promises:
         """Why `text` is not a usable deadline for `who`, or None when it is."""
         try:
             parse_when(
-                text, self.clock.now(), self.workplace.calendar_for(who.team_id, who.user_id)
+                text, self._asked_at(who), self.workplace.calendar_for(who.team_id, who.user_id)
             )
         except WhenError as e:
             return str(e)

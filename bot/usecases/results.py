@@ -149,12 +149,14 @@ Result = (
 
 @dataclass(frozen=True)
 class Invocation:
-    """Who asked, where; `request_key` names the stored request (the intake) it came in."""
+    """Who asked, where; `request_key` names the stored request (the intake) it came in,
+    `asked_at` when it came: one processed after a restart keeps the time it was asked."""
 
     team_id: str
     user_id: str
     channel_id: str | None = None
     request_key: str | None = None
+    asked_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,8 @@ def test_a_click_acked_then_killed_is_done_after_the_restart(
     tick_at(bot, back)
     assert bot.runtime.after_ack.drain(timeout=10)
 
-    assert bot.items()[0].snoozed_until == back + timedelta(hours=1)
+    # An hour from when it was clicked, not from when it was finally done.
+    assert bot.items()[0].snoozed_until == at(15) + timedelta(hours=1)
     [update] = [c for c in bot.fake.calls if c.method == "chat.update"]
     assert "snoozed until" in text_of(update.params)
 
@@ -156,3 +157,27 @@ def test_a_form_that_cannot_be_stored_stays_open_with_an_error(bot: Bot) -> None
     assert "couldn't save" in body["errors"]["when"]
     assert bot.runtime.after_ack.drain(timeout=10)
     assert bot.items()[0].due_at == at(16) and notes_posted(bot) == []
+
+
+def test_a_done_clicked_in_time_and_done_after_a_restart_is_on_time(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot.command("send the deck by 4pm")
+    tick_at(bot, at(15))
+    [dm] = dms(bot, OWNER)
+    bot.clock.set(at(15, 58))  # two minutes before the deadline
+    with monkeypatch.context() as m:  # stored and acked, then the process died
+        m.setattr(bot.runtime.intake, "_submit", lambda *_, **__: None)
+        issue = bot.fake.trigger_id
+        # By the time the restarted process gets to it, the click's trigger has expired.
+        m.setattr(bot.fake, "trigger_id", lambda **_: issue(age=300))
+        click(bot, OWNER, dm, "nudge_done")
+    assert bot.items()[0].status == "open"
+
+    tick_at(bot, at(15, 58) + bot.runtime.settings.lease + timedelta(seconds=1))  # 16:03
+    assert bot.runtime.after_ack.drain(timeout=10)
+
+    [item] = bot.items()
+    assert item.status == "done" and item.closed_at == at(15, 58)
+    [thanks] = [m for m in bot.fake.messages("C0CLIENT") if "<@U0OWNER>" in text_of(m)]
+    assert "late" not in text_of(thanks).lower()

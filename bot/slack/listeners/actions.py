@@ -44,7 +44,9 @@ def who_clicked(body: dict[str, Any], request: Request | None = None) -> Invocat
     makes its change once however often it is processed."""
     team = (body.get("team") or {}).get("id") or body["user"].get("team_id")
     channel = (body.get("channel") or {}).get("id")
-    return Invocation(team, body["user"]["id"], channel, request.key if request else None)
+    if request is None:
+        return Invocation(team, body["user"]["id"], channel)
+    return Invocation(team, body["user"]["id"], channel, request.key, request.received_at)
 
 
 def where(body: dict[str, Any]) -> dict[str, str]:

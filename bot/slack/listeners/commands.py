@@ -101,7 +101,11 @@ def run_promise(command: PromiseCommand, clock: Clock, client: WebClient) -> Han
     def promise(request: Request, body: dict[str, Any]) -> None:
         answer = answerer(client, clock, request, body)
         who = Invocation(
-            body["team_id"], body["user_id"], body.get("channel_id"), request_key=request.key
+            body["team_id"],
+            body["user_id"],
+            body.get("channel_id"),
+            request_key=request.key,
+            asked_at=request.received_at,
         )
         try:
             result = command.handle(who, body.get("text") or "")
