@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.store.models import IntakeRequest, Item, ItemMessage
+from tests.e2e.replicas import serving
 from tests.e2e.test_durability import TEAM, BotProcess, Store, add_users, wait_until
 from tests.fakeslack import FakeSlack, signed_headers
 
@@ -59,17 +60,6 @@ def post(bot: BotProcess, body: str, content_type: str) -> int:
         return response.status
     finally:
         conn.close()
-
-
-def serving(bot: BotProcess) -> bool:
-    try:
-        conn = http.client.HTTPConnection("127.0.0.1", bot.port, timeout=1)
-        conn.request("GET", "/healthz")
-        ok = conn.getresponse().status == 200
-        conn.close()
-        return ok
-    except OSError:
-        return False
 
 
 def test_every_acked_command_and_event_is_done_once_after_a_sigkill(
