@@ -158,6 +158,10 @@ class Intake:
             self._handlers[request.kind](request, body or json.loads(request.body))
             self.store.done(request, self.clock.now())
         except Exception:
+            try:
+                self.store.failed(request)
+            except Exception:  # the database is down too: the next reclaim tries again
+                log.warning("could not count the failed try of request %s", request.id)
             last = request.attempts + 1 >= MAX_ATTEMPTS
             log.exception(
                 "%s request %s failed (try %s of %s)%s",

@@ -30,8 +30,12 @@ _MINE = (
     _C.claim == bindparam("token"),
     _C.done_at.is_(None),
 )
-_START = update(_T).where(*_MINE).values(lease_until=bindparam("until"), attempts=_C.attempts + 1)
+# A start renews the claim; only a failure counts as an attempt. A request whose process
+# was killed (or which waited past its lease behind others) did nothing wrong: counting
+# those starts gave up acked requests silently after a few kills.
+_START = update(_T).where(*_MINE).values(lease_until=bindparam("until"))
 _DONE = update(_T).where(*_MINE).values(done_at=bindparam("at"))
+_FAILED = update(_T).where(*_MINE).values(attempts=_C.attempts + 1)
 _ASYNC_COMMIT = text("SET LOCAL synchronous_commit = off")
 _ROW = (_C.id, _C.team_id, _C.kind, _C.key, _C.body, _C.received_at, _C.claim, _C.attempts)
 
@@ -109,6 +113,11 @@ class IntakeStore:
             result = conn.execute(_START, {**_mine(request), "until": now + lease})
             return bool(result.rowcount)
 
+    def failed(self, request: Request) -> None:
+        """Count a failed try (MAX_ATTEMPTS of them and the request is given up)."""
+        with self.engine.begin() as conn:
+            conn.execute(_FAILED, _mine(request))
+
     def done(self, request: Request, now: datetime) -> bool:
         with self.engine.begin() as conn:
             result = conn.execute(_DONE, {**_mine(request), "at": now})
@@ -119,7 +128,7 @@ class IntakeStore:
     ) -> list[Request]:
         """Claim requests nobody is processing (their lease ran out: the process that took
         them died before finishing), oldest first, except the caller's `busy` ones; those
-        failed MAX_ATTEMPTS times are left."""
+        that failed MAX_ATTEMPTS times are left (each failure was logged)."""
         token = _token()
         due = (
             select(_C.id)
