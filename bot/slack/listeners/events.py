@@ -87,13 +87,10 @@ def in_client_channel(clients: Clients) -> Callable[..., bool]:
 def on_message(clients: Clients) -> Handler:
     def message(_: Request, body: dict[str, Any]) -> None:
         event = body.get("event") or {}
-        # Clients recognises Slack's retries by event_id: for a client's message, in the
-        # transaction that records it.
-        try:
-            outcome = clients.on_message(to_message(body, event))
-            log.debug("message %s in %s: %s", event.get("ts"), event.get("channel"), outcome)
-        except Exception:
-            log.exception("could not handle a message event")
+        # A failure is the intake's to log and retry: swallowed here, the request would be
+        # marked done with its work undone.
+        outcome = clients.on_message(to_message(body, event))
+        log.debug("message %s in %s: %s", event.get("ts"), event.get("channel"), outcome)
 
     return message
 
