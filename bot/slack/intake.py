@@ -25,6 +25,7 @@ from bot.clock import Clock
 from bot.core.intake import MAX_ATTEMPTS, Request, RequestKind
 from bot.slack.priority import AfterAckExecutor
 from bot.store.intake import Asked, IntakeStore
+from bot.usecases.ports import DirectoryUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -157,20 +158,23 @@ class Intake:
                 return  # another process took it over, or it is done
             self._handlers[request.kind](request, body or json.loads(request.body))
             self.store.done(request, self.clock.now())
-        except Exception:
+        except Exception as error:
             try:
                 self.store.failed(request)
             except Exception:  # the database is down too: the next reclaim tries again
                 log.warning("could not count the failed try of request %s", request.id)
             last = request.attempts + 1 >= MAX_ATTEMPTS
-            log.exception(
-                "%s request %s failed (try %s of %s)%s",
+            args = (
                 request.kind,
                 request.id,
                 request.attempts + 1,
                 MAX_ATTEMPTS,
                 "; giving up" if last else "; it is tried again later",
             )
+            if isinstance(error, DirectoryUnavailable):  # Slack's trouble, not a bug: a line
+                log.warning("%s request %s failed (try %s of %s)%s: users.info: %s", *args, error)
+            else:
+                log.exception("%s request %s failed (try %s of %s)%s", *args)
         finally:
             with self._busy_lock:
                 self._busy.discard(request.id)

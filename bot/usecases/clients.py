@@ -28,7 +28,7 @@ from bot.store.repo import Repo
 from bot.usecases import ports
 from bot.usecases.nudge_kinds import Due, Skip
 from bot.usecases.planner import Planner
-from bot.usecases.ports import ChannelInfo, Directory, DirectoryUnavailable, NotifyError, NudgeView
+from bot.usecases.ports import ChannelInfo, Directory, NotifyError, NudgeView
 from bot.usecases.promises import Promises
 from bot.usecases.results import (
     Created,
@@ -341,10 +341,10 @@ class Clients:
             # organisation's channel shared with no one outside, another workspace of the
             # same organisation: a colleague.
             return m.ext_shared or not m.enterprise
-        try:
-            person = self.directory.person(m.team_id, m.user or "")
-        except DirectoryUnavailable:
-            return False
+        # Slack can't say who wrote it: DirectoryUnavailable goes up, and the intake tries
+        # the event again later. Taken for a teammate's, a client's message would close
+        # the client's own open items; taken for a client's, a reply would be owed to us.
+        person = self.directory.person(m.team_id, m.user or "")
         return bool(person and person.external)
 
     def _needs_reply(self, m: ChannelMessage, owner: str) -> bool:

@@ -9,7 +9,8 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import text, update
+import pytest
+from sqlalchemy import select, text, update
 
 from bot.core.intake import RequestKind
 from bot.store.intake import Asked
@@ -127,3 +128,42 @@ def test_a_teammates_reply_done_again_after_a_crash_still_closes(watched: Bot) -
     assert watched.request("POST", "/slack/events", raw, headers).status == 200
     [item] = settle(watched)
     assert item.status == "done"
+
+
+def test_a_message_slack_cant_say_who_wrote_closes_nothing_and_is_tried_again(
+    watched: Bot, make_bot: Callable[..., Bot], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Taken for a teammate's reply while users.info fails, a client's message would close
+    the client's own open items: it waits for a later try instead."""
+    asked = ts_at(START)
+    client_says(watched, "Can you send the quote?", asked)
+    assert len(settle(watched, status="open")) == 1
+    watched.fake.add_user("U0VISITOR", "val", team_id="T0ACME", tz="UTC")
+    watched.fake.fail_next("users.info", status=200, error="fatal_error")
+    later = ts_at(START, 7)
+    watched.fake.add_message("C0CLIENT", "Also, where is the invoice?", user="U0VISITOR", ts=later)
+    test_client_messages.send_event(  # an event shape without `user_team`: Slack must be asked
+        watched,
+        {
+            "type": "message",
+            "user": "U0VISITOR",
+            "text": "Also, where is the invoice?",
+            "ts": later,
+        },
+    )
+    [first] = settle(watched)
+    assert first.status == "open" and first.closed_by is None
+    with watched.runtime.repo.sessions() as s:
+        [row] = s.scalars(select(IntakeRequest).where(IntakeRequest.kind == "message")).all()[1:]
+    assert (row.done_at, row.attempts) == (None, 1)
+    [line] = [r for r in caplog.records if r.name == "bot.slack.intake"]
+    assert line.levelname == "WARNING" and line.exc_info is None  # Slack's trouble: one line
+    assert "fatal_error" in line.getMessage() and "tried again later" in line.getMessage()
+
+    # Slack answers again; the next process to look (here another replica) records it.
+    other = make_bot()
+    tick_at(other, START + other.runtime.settings.lease + timedelta(seconds=1))
+    assert other.runtime.after_ack.drain(timeout=10)
+    items = {i.message_ts: i for i in settle(other)}
+    assert items[asked].status == "open"
+    assert (items[later].status, items[later].client_user_id) == ("open", "U0VISITOR")
