@@ -242,6 +242,10 @@ def test_nothing_acked_is_lost_or_doubled_through_kills_slack_faults_and_a_db_re
         TEAM, "C0CLIENT", "acme-project", users[0], ["Acme"], datetime.now(UTC)
     )
     seeded = seed_nudges(store, users, rng, count=60)
+    # The first nudge DMs meet a burst of each for sure: a person's due nudges go in one DM,
+    # so most DMs go out early, and a random burst may wait on a method nobody calls again.
+    fake.fail_next("chat.postMessage", status=503, count=2)
+    fake.fail_next("chat.postMessage", status=429, retry_after=1, count=2)
     db = Database(pg_url)
     replicas = Replicas(fake, pg_url, tmp_path)
     try:
