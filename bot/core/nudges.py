@@ -49,3 +49,4 @@ class Nudge:
     channel_id: str | None  # where the DM went, once sent
     message_ts: str | None
     created_at: datetime
+    failures: int = 0  # attempts that failed; `attempts` counts every claim

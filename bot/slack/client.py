@@ -12,6 +12,9 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook import WebhookClient
 
 log = logging.getLogger(__name__)
@@ -19,12 +22,27 @@ log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 10
 
 
+class AnyServerErrorRetryHandler(ServerErrorRetryHandler):
+    """Every 5xx, with slack-sdk's backoff: its own handler retries only 500 and 503, and
+    Slack's edge answers 502 and 504 as well (an HTML page, not JSON)."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return response is not None and response.status_code >= 500
+
+
 def retry_handlers() -> list[RetryHandler]:
     """Connection errors, 429 (waits Retry-After) and 5xx, each retried with backoff."""
     return [
         ConnectionErrorRetryHandler(max_retry_count=2),
         RateLimitErrorRetryHandler(max_retry_count=3),
-        ServerErrorRetryHandler(max_retry_count=2),
+        AnyServerErrorRetryHandler(max_retry_count=2),
     ]
 
 

@@ -228,7 +228,10 @@ class Nudge(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     next_at: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(16))  # queued | sent | failed | skipped | cancelled
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # claims, a crashed one too
+    # Attempts that failed (Slack refused or could not be reached): these give a row up;
+    # claims cut short by a crash don't, they only make the next one look for a sent DM.
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     claim: Mapped[str | None] = mapped_column(String(36))
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

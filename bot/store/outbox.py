@@ -276,9 +276,20 @@ class Outbox:
         return self._finish(nudge_id, token, status=FAILED, last_error=error)
 
     def retry_later(self, nudge_id: int, token: str, at: datetime, error: str) -> bool:
+        """A failed attempt: counted, and the row queued again for `at`."""
         return self._finish(
-            nudge_id, token, status=QUEUED, next_at=at, claim=None, last_error=error
+            nudge_id,
+            token,
+            status=QUEUED,
+            next_at=at,
+            claim=None,
+            last_error=error,
+            failures=Nudge.failures + 1,
         )
+
+    def put_back(self, nudge_id: int, token: str, at: datetime) -> bool:
+        """Unclaimed, not failed: claimed early along with others, the row waits for `at`."""
+        return self._finish(nudge_id, token, status=QUEUED, next_at=at, claim=None)
 
     def _finish(self, nudge_id: int, token: str, **values: object) -> bool:
         """Record an outcome only while still holding the claim."""

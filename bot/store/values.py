@@ -63,6 +63,7 @@ def nudge_value(row: Nudge) -> NudgeValue:
         channel_id=row.channel_id,
         message_ts=row.message_ts,
         created_at=row.created_at,
+        failures=row.failures,
     )
 
 

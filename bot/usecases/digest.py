@@ -203,7 +203,7 @@ class Digests:
         if n.due_at > now:
             # Claimed a little early along with another row: a digest covers the loops up to
             # its own time, so it waits for it.
-            outbox.retry_later(n.id, token, n.due_at, "not due yet")
+            outbox.put_back(n.id, token, n.due_at)
             return
         why_not = self._stale(team, channel, n, now)
         if why_not is None and n.kind == Kind.DIGEST and (weekly_due or self._weekly_at(team, n)):

@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
 COALESCE = timedelta(minutes=5)
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 8  # failed attempts (see `_retry`)
 # Rows are renewed, and items read, for SLICE people at a time, just before their DMs, and
 # again when that is more than FRESH old (or a third of the lease): a DM is never built from
 # data older than that, nor sent on a lease that may have run out.
@@ -403,18 +403,21 @@ class Dispatcher:
         return True
 
     def _retry(self, n: Nudge, token: str, now: datetime, error: str, result: TickResult) -> None:
-        if n.attempts >= MAX_ATTEMPTS:
+        """A failed attempt: tried again with backoff, given up after MAX_ATTEMPTS failures
+        (claims cut short by a crash don't count: they did nothing wrong)."""
+        failed = n.failures + 1
+        if failed >= MAX_ATTEMPTS:
             log.error(
-                "nudge %s to %s gave up after %s attempts: %s",
+                "nudge %s to %s gave up after %s failed attempts: %s",
                 n.id,
                 n.recipient_id,
-                n.attempts,
+                failed,
                 error,
             )
-            self.outbox.mark_failed(n.id, token, f"gave up after {n.attempts} attempts: {error}")
+            self.outbox.mark_failed(n.id, token, f"gave up after {failed} failed attempts: {error}")
             result.failed += 1
             return
-        backoff = min(timedelta(seconds=30) * 2 ** (n.attempts - 1), timedelta(minutes=30))
+        backoff = min(timedelta(seconds=30) * 2 ** (failed - 1), timedelta(minutes=30))
         at = now + backoff * random.uniform(0.8, 1.2)
         log.warning("nudge %s to %s will be retried at %s: %s", n.id, n.recipient_id, at, error)
         self.outbox.retry_later(n.id, token, at, error)

@@ -6,8 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
 from bot.store.models import Nudge
+from bot.usecases.dispatch import MAX_ATTEMPTS
+from bot.usecases.nudge_kinds import TickResult
 from bot.usecases.results import Waiting
 from tests.usecases.data import LEAD, MARIA, TEAM, at
 from tests.usecases.stubs import World
@@ -184,3 +187,32 @@ def test_a_dm_sent_before_a_crash_is_not_sent_twice(world: World) -> None:
     assert world.transcript.dms() == []
     found = row(world, "before", item.id)
     assert (found.status, found.message_ts, found.attempts) == ("sent", "99.000100", 2)
+
+
+def test_claims_cut_short_by_crashes_dont_count_toward_giving_a_nudge_up(world: World) -> None:
+    """Eight failures give a nudge up; seven, after two claims whose processes died, don't."""
+    item = world.promise(by="6pm")
+    nudge = row(world, "before", item.id)
+    lease = timedelta(minutes=5)
+    now = nudge.due_at
+    for crashed in ("killed-1", "killed-2"):  # each claimed it and died before sending
+        assert world.repo.outbox.claim_batch(now, now + lease, now + lease, crashed)
+        now += lease + timedelta(seconds=1)
+
+    def fail_once() -> TickResult:
+        """Slack refuses it for now; its backoff is skipped (the test's, not the bot's)."""
+        world.transcript.refuse("nudges", "ratelimited", transient=True)
+        with world.repo.sessions.begin() as s:
+            s.execute(update(Nudge).where(Nudge.id == nudge.id).values(next_at=now))
+        return world.tick_at(now)
+
+    for _ in range(MAX_ATTEMPTS - 1):
+        assert fail_once().retried == 1
+    waiting = row(world, "before", item.id)
+    assert (waiting.status, waiting.attempts, waiting.failures) == ("queued", 9, 7)
+
+    assert fail_once().failed == 1
+    failed = row(world, "before", item.id)
+    assert failed.status == "failed"
+    assert failed.last_error == f"gave up after {MAX_ATTEMPTS} failed attempts: ratelimited"
+    assert world.transcript.dms() == []
