@@ -193,3 +193,29 @@ class Recorded:
     due_before: datetime | None
     due_after: datetime | None
     from_owner: str | None = None  # a hand-off's previous owner
+    post: str | None = None  # the post that follows the change, as a PostState
+
+    @property
+    def post_owed(self) -> bool:
+        return self.post == PostState.OWED
+
+    @property
+    def post_error(self) -> str | None:
+        """Why Slack refused the post (the person was told so then), or None."""
+        if self.post and self.post.startswith(PostState.FAILED):
+            return self.post.removeprefix(PostState.FAILED)
+        return None
+
+
+class PostState:
+    """What became of the post that follows a change (a thank-you, a note for the client, a
+    hand-off DM). Owed from the change's own transaction until Slack answers, so a request
+    processed again after a crash in between posts it then, and only then."""
+
+    OWED = "owed"
+    POSTED = "posted"
+    FAILED = "failed:"  # + Slack's reason
+
+    @staticmethod
+    def failed(reason: str) -> str:
+        return (PostState.FAILED + reason)[:80]

@@ -62,20 +62,36 @@ class SlackNotifier:
 
     # -- channel posts
 
-    def thank_you(self, item: ItemView, outcome: Outcome, *, client_reads: bool) -> None:
+    def thank_you(
+        self, item: ItemView, outcome: Outcome, *, client_reads: bool, key: str | None = None
+    ) -> None:
         text, body = blocks.thank_you(item, outcome, client_reads=client_reads)
-        self._call("chat_postMessage", channel=_need(item.channel_id), text=text, blocks=body)
+        channel = _need(item.channel_id)
+        self._call("chat_postMessage", channel=channel, text=text, blocks=body, **_about(key))
 
-    def deadline_moved(self, item: ItemView, note: str, actor_id: str, tz: str) -> None:
+    def deadline_moved(
+        self, item: ItemView, note: str, actor_id: str, tz: str, key: str | None = None
+    ) -> None:
         text, body = blocks.moved_note(item, note, actor_id, tz)
-        self._call("chat_postMessage", channel=_need(item.channel_id), text=text, blocks=body)
+        channel = _need(item.channel_id)
+        self._call("chat_postMessage", channel=channel, text=text, blocks=body, **_about(key))
+
+    def posted(
+        self, key: str, oldest: datetime, *, channel: str | None = None, dm: str | None = None
+    ) -> bool:
+        """Whether the post that followed the change made under `key` is in `channel` (or
+        in the DM with `dm`) since `oldest`: an attempt cut short by a crash may have made it."""
+        where = channel or self.dm_channel(_need(dm))
+        return any(_names_change(m, key) for m in self.history(where, oldest))
 
     # -- direct messages
 
-    def handed_off(self, item: ItemView, previous_owner: str, actor_id: str) -> None:
+    def handed_off(
+        self, item: ItemView, previous_owner: str, actor_id: str, key: str | None = None
+    ) -> None:
         tz = self._tz(item.owner_id)
         message = nudges.handed_off_dm(item, previous_owner, actor_id, tz)
-        self._post_dm(item.owner_id, message)
+        self._post_dm(item.owner_id, {**message, **_about(key)})
 
     def channel_changed(
         self, channel_id: str, previous_owner: str, new_owner: str | None, actor_id: str
@@ -268,6 +284,23 @@ def _need(channel: str | None) -> str:
     if not channel:
         raise NotifyError("no_channel")
     return channel
+
+
+# The metadata of a post that follows a change (a thank-you, a note, a hand-off DM): the
+# intake key of the request that made the change, to find it again after a crash.
+CHANGE_METADATA_TYPE = "promise_change"
+
+
+def _about(key: str | None) -> dict[str, Any]:
+    if key is None:
+        return {}
+    return {"metadata": {"event_type": CHANGE_METADATA_TYPE, "event_payload": {"request": key}}}
+
+
+def _names_change(message: dict[str, Any], key: str) -> bool:
+    meta = message.get("metadata") or {}
+    payload = meta.get("event_payload") or {}
+    return meta.get("event_type") == CHANGE_METADATA_TYPE and payload.get("request") == key
 
 
 def names_nudge(message: dict[str, Any], event_type: str, nudge_id: int) -> bool:

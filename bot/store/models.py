@@ -144,6 +144,8 @@ class ItemEvent(Base):
     note: Mapped[str | None] = mapped_column(Text)
     # The intake key of the click or form that made this change: it is made once per key.
     request_key: Mapped[str | None] = mapped_column(String(80))
+    # The post that follows the change (bot.core.items.PostState): None when none does.
+    post: Mapped[str | None] = mapped_column(String(80))
 
 
 class ClientChannel(Base):

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, raiseload, sessionmaker
 
-from bot.core.items import ItemStatus, ItemView, NewItem, Recorded, Role
+from bot.core.items import ItemStatus, ItemView, NewItem, PostState, Recorded, Role
 from bot.core.lead_updates import HANDOFF, TOLD, Change
 from bot.store.clients import Channels
 from bot.store.coverage import Absences
@@ -113,8 +113,10 @@ class Repo:
         now: datetime,
         helpers: Iterable[str] = (),
         key: str | None = None,
+        post: bool = False,
     ) -> ItemView | None:
-        """Mark done if still open; None when someone else closed or cancelled it first."""
+        """Mark done if still open; None when someone else closed or cancelled it first.
+        `post`: a post follows (the thank-you), owed until `settle_post`."""
         with self.sessions.begin() as s:
             if not _transition(s, team_id, item_id, ItemStatus.DONE, now, actor):
                 return None
@@ -126,7 +128,7 @@ class Repo:
                     item.contributors.append(
                         Contributor(team_id=team_id, user_id=user, role=Role.HELPER)
                     )
-            s.add(_event(item, actor, "done", now, key=key))
+            s.add(_event(item, actor, "done", now, key=key, post=post))
             s.flush()
             s.refresh(item)
             return item_view(item)
@@ -150,6 +152,16 @@ class Repo:
                 event.due_before,
                 event.due_after,
                 from_owner=before if event.kind == HANDOFF else None,
+                post=event.post,
+            )
+
+    def settle_post(self, team_id: str, key: str, state: str) -> None:
+        """Record what became of the post that followed the change made under `key`."""
+        with self.sessions.begin() as s:
+            s.execute(
+                update(ItemEvent)
+                .where(ItemEvent.team_id == team_id, ItemEvent.request_key == key)
+                .values(post=state)
             )
 
     def cancel_item(self, team_id: str, item_id: int, actor: str, now: datetime) -> ItemView | None:
@@ -181,8 +193,10 @@ class Repo:
         now: datetime,
         note: str | None = None,
         key: str | None = None,
+        post: bool = False,
     ) -> ItemView | None:
-        """Move an open item's deadline, counting whether it moved before or after it passed."""
+        """Move an open item's deadline, counting whether it moved before or after it passed.
+        `post`: a post follows (the note for the client), owed until `settle_post`."""
         with self.sessions.begin() as s:
             item = _open_for_update(s, team_id, item_id)
             if item is None:
@@ -204,6 +218,7 @@ class Repo:
                     due_after=new_due,
                     note=note,
                     key=key,
+                    post=post,
                 )
             )
             s.flush()
@@ -235,8 +250,10 @@ class Repo:
         new_owner: str,
         now: datetime,
         key: str | None = None,
+        post: bool = False,
     ) -> ItemView | None:
-        """Give an open item to someone else; they are credited when it closes."""
+        """Give an open item to someone else; they are credited when it closes. `post`: a
+        DM tells them, owed until `settle_post`."""
         with self.sessions.begin() as s:
             item = _open_for_update(s, team_id, item_id)
             if item is None:
@@ -248,7 +265,8 @@ class Repo:
                 item.contributors.append(
                     Contributor(team_id=team_id, user_id=new_owner, role=Role.OWNER)
                 )
-            s.add(_event(item, actor, HANDOFF, now, note=handoff_note(before, new_owner), key=key))
+            note = handoff_note(before, new_owner)
+            s.add(_event(item, actor, HANDOFF, now, note=note, key=key, post=post))
             s.flush()
             s.refresh(item)
             return item_view(item)
@@ -348,7 +366,9 @@ def _event(
     due_after: datetime | None = None,
     note: str | None = None,
     key: str | None = None,
+    post: bool = False,
 ) -> ItemEvent:
+    # Only a change made under an intake key can be found again to settle its post.
     return ItemEvent(
         team_id=item.team_id,
         item_id=item.id,
@@ -359,4 +379,5 @@ def _event(
         due_after=due_after,
         note=note,
         request_key=key,
+        post=PostState.OWED if post and key else None,
     )

@@ -146,18 +146,34 @@ class Messenger(Protocol):
 class Notifier(Protocol):
     """Messages the service sends; each raises NotifyError when Slack refuses."""
 
-    def thank_you(self, item: ItemView, outcome: Outcome, *, client_reads: bool) -> None:
+    # `key`, on the posts that follow a change: the intake key of the request that made
+    # it, carried in the message's metadata so `posted` can find it again after a crash.
+
+    def thank_you(
+        self, item: ItemView, outcome: Outcome, *, client_reads: bool, key: str | None = None
+    ) -> None:
         """Thank everyone who closed the item, in its channel; where the client reads it
         (`client_reads`), with no timing judgement (that stays in the digest and stats)."""
         ...
 
-    def deadline_moved(self, item: ItemView, note: str, actor_id: str, tz: str) -> None:
+    def deadline_moved(
+        self, item: ItemView, note: str, actor_id: str, tz: str, key: str | None = None
+    ) -> None:
         """Post the note about a new deadline where the client sees it, with the new time
         (each reader sees it in their own zone; `tz`, the author's, is the fallback)."""
         ...
 
-    def handed_off(self, item: ItemView, previous_owner: str, actor_id: str) -> None:
+    def handed_off(
+        self, item: ItemView, previous_owner: str, actor_id: str, key: str | None = None
+    ) -> None:
         """Tell the new owner, by DM, what they now own: what, for whom, by when, where."""
+        ...
+
+    def posted(
+        self, key: str, oldest: datetime, *, channel: str | None = None, dm: str | None = None
+    ) -> bool:
+        """Whether the post made under `key` is in `channel` (or the DM with `dm`) since
+        `oldest`."""
         ...
 
     def channel_changed(

@@ -19,6 +19,7 @@ from bot.core.outcome import Outcome, judge
 from bot.core.sla import reply_due
 from bot.core.when import WhenError, deadline_on, parse_when
 from bot.store.repo import Repo
+from bot.usecases.change_posts import ChangePosts
 from bot.usecases.planner import Planner
 from bot.usecases.ports import ChannelInfo, Notifier, NotifyError
 from bot.usecases.results import (
@@ -63,6 +64,7 @@ class Promises:
         self.notifier = notifier
         self.channels = channels
         self.clock = clock
+        self.posts = ChangePosts(repo, notifier)
 
     # -- the new-promise form
 
@@ -204,8 +206,20 @@ class Promises:
     # -- changes to an item (commands and buttons share these)
 
     def close(self, who: Invocation, item_id: int, helpers: tuple[str, ...] = ()) -> Result:
-        if (again := self.repo.recorded(who.team_id, who.request_key)) is not None:
-            return Closed(again.item, _outcome(again.item, again.at), announced=True)
+        """Done; a promise made in a channel is announced there with a thank-you."""
+        key = who.request_key
+        if key is not None and (again := self.repo.recorded(who.team_id, key)) is not None:
+            item, outcome = again.item, _outcome(again.item, again.at)
+            error = self.posts.again(
+                who.team_id,
+                key,
+                again,
+                lambda: self._thank(item, outcome, key),
+                channel=item.channel_id,
+            )
+            return Closed(
+                item, outcome, announced=bool(again.post) and not error, announce_error=error
+            )
         item, problem = self._editable(who, item_id, "close")
         if problem:
             return problem
@@ -214,22 +228,22 @@ class Promises:
             if problem := self.workplace.check_owner(who.team_id, helper, role="helper"):
                 return problem
         now = self._asked_at(who)
+        thanks = item.kind == ItemKind.PROMISE and bool(item.channel_id)
         closed = self.repo.close_item(
-            who.team_id, item.id, who.user_id, now, helpers, key=who.request_key
+            who.team_id, item.id, who.user_id, now, helpers, key=key, post=thanks
         )
         if closed is None:
             return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
         self.planner.replan(closed)
         outcome = _outcome(closed, now)
-        if closed.kind != "promise" or not closed.channel_id:
+        if not thanks:
             return Closed(closed, outcome, announced=False)
-        try:
-            self.notifier.thank_you(
-                closed, outcome, client_reads=self._client_reads(who.team_id, closed.channel_id)
-            )
-        except NotifyError as e:
-            return Closed(closed, outcome, announced=False, announce_error=e.reason)
-        return Closed(closed, outcome, announced=True)
+        error = self.posts.send(who.team_id, key, lambda: self._thank(closed, outcome, key))
+        return Closed(closed, outcome, announced=error is None, announce_error=error)
+
+    def _thank(self, item: ItemView, outcome: Outcome, key: str | None) -> None:
+        reads = self._client_reads(item.team_id, item.channel_id or "")
+        self.notifier.thank_you(item, outcome, client_reads=reads, key=key)
 
     def no_reply(self, who: Invocation, item_id: int) -> Result:
         """Close a client message that needs no reply, silently: no thank-you, no post, its
@@ -257,10 +271,20 @@ class Promises:
     def move(self, who: Invocation, item_id: int, when: str, note: str | None) -> Result:
         """A new deadline; before the old one passes it counts as renegotiated in advance.
         Done again (after a crash), it answers as before: no second move, no second note."""
-        if (again := self.repo.recorded(who.team_id, who.request_key)) is not None:
+        key = who.request_key
+        if key is not None and (again := self.repo.recorded(who.team_id, key)) is not None:
             tz = self.workplace.calendar_for(who.team_id, who.user_id).tz.key
             early = again.due_before is not None and again.at <= again.due_before
-            return Moved(again.item, tz, early, note_posted=bool(note and again.item.channel_id))
+            moved_item = again.item
+            error = self.posts.again(
+                who.team_id,
+                key,
+                again,
+                lambda: self.notifier.deadline_moved(moved_item, note or "", who.user_id, tz, key),
+                channel=moved_item.channel_id,
+            )
+            posted = bool(again.post) and not error
+            return Moved(moved_item, tz, early, note_posted=posted, post_error=error)
         item, problem = self._editable(who, item_id, "move")
         if problem:
             return problem
@@ -278,20 +302,22 @@ class Promises:
                 "That's the deadline it already has; nothing changed.",
                 f"/promise move {item.id} to tomorrow 10am because the client asked for more",
             )
+        tell = bool(note and item.channel_id)
         moved = self.repo.move_item(
-            who.team_id, item.id, who.user_id, due, now, note, key=who.request_key
+            who.team_id, item.id, who.user_id, due, now, note, key=key, post=tell
         )
         if moved is None:
             return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
         self.planner.replan(moved)
         in_advance = now <= item.due_at
-        if not (note and moved.channel_id):
+        if not tell:
             return Moved(moved, cal.tz.key, in_advance, note_posted=False)
-        try:
-            self.notifier.deadline_moved(moved, note, who.user_id, cal.tz.key)
-        except NotifyError as e:
-            return Moved(moved, cal.tz.key, in_advance, note_posted=False, post_error=e.reason)
-        return Moved(moved, cal.tz.key, in_advance, note_posted=True)
+        error = self.posts.send(
+            who.team_id,
+            key,
+            lambda: self.notifier.deadline_moved(moved, note or "", who.user_id, cal.tz.key, key),
+        )
+        return Moved(moved, cal.tz.key, in_advance, note_posted=error is None, post_error=error)
 
     def snooze(self, who: Invocation, item_id: int, choice: str) -> Result:
         """Quiet until then: `30m`, `1h`, or `tomorrow` (the owner's next working morning)."""
@@ -347,8 +373,19 @@ class Promises:
 
     def hand_off(self, who: Invocation, item_id: int, to: str) -> Result:
         """Give the item to someone else, who is told with its full context."""
-        if (again := self.repo.recorded(who.team_id, who.request_key)) is not None:
-            return HandedOff(again.item, again.from_owner or who.user_id, told=True)
+        key = who.request_key
+        if key is not None and (again := self.repo.recorded(who.team_id, key)) is not None:
+            previous = again.from_owner or who.user_id
+            handed_item = again.item
+            error = self.posts.again(
+                who.team_id,
+                key,
+                again,
+                lambda: self.notifier.handed_off(handed_item, previous, who.user_id, key),
+                dm=to,
+            )
+            # A hand-off always DMs: one from before posts were recorded was told then.
+            return HandedOff(handed_item, previous, told=error is None, tell_error=error)
         item, problem = self._editable(who, item_id, "hand off")
         if problem:
             return problem
@@ -358,17 +395,18 @@ class Promises:
         if problem := self.workplace.check_owner(who.team_id, to):
             return problem
         handed = self.repo.hand_off(
-            who.team_id, item.id, who.user_id, to, self._asked_at(who), key=who.request_key
+            who.team_id, item.id, who.user_id, to, self._asked_at(who), key=key, post=True
         )
         if handed is None:
             return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
         self.planner.replan(handed)
         self.planner.changed(who.team_id, item.owner_id)  # the previous owner's Home too
-        try:
-            self.notifier.handed_off(handed, item.owner_id, who.user_id)
-        except NotifyError as e:
-            return HandedOff(handed, item.owner_id, told=False, tell_error=e.reason)
-        return HandedOff(handed, item.owner_id, told=True)
+        error = self.posts.send(
+            who.team_id,
+            key,
+            lambda: self.notifier.handed_off(handed, item.owner_id, who.user_id, key),
+        )
+        return HandedOff(handed, item.owner_id, told=error is None, tell_error=error)
 
     def _client_reads(self, team_id: str, channel_id: str) -> bool:
         """Whether the client can read the channel: a watched client channel, or one shared

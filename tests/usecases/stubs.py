@@ -99,6 +99,11 @@ class Said:
     detail: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
+def _key(key: str | None) -> dict[str, str]:
+    """A post's request key, when it has one (a change made under an intake key)."""
+    return {"key": key} if key else {}
+
+
 class Transcript:
     """The Notifier, Messenger, ChannelInfo, digest Poster and HomeScreen at once: each call
     is recorded as a `Said` (in order), or raises what `refuse` queued for it."""
@@ -142,38 +147,50 @@ class Transcript:
 
     # -- Notifier
 
-    def thank_you(self, item: Item, outcome: Outcome, *, client_reads: bool) -> None:
+    def thank_you(
+        self, item: Item, outcome: Outcome, *, client_reads: bool, key: str | None = None
+    ) -> None:
         self._record(
             Said(
                 "thank_you",
                 item.team_id,
                 item.channel_id or "",
                 (item.id,),
-                detail={"outcome": outcome, "client_reads": client_reads},
+                detail={"outcome": outcome, "client_reads": client_reads, **_key(key)},
             )
         )
 
-    def deadline_moved(self, item: Item, note: str, actor_id: str, tz: str) -> None:
+    def deadline_moved(
+        self, item: Item, note: str, actor_id: str, tz: str, key: str | None = None
+    ) -> None:
         self._record(
             Said(
                 "deadline_moved",
                 item.team_id,
                 item.channel_id or "",
                 (item.id,),
-                detail={"note": note, "actor": actor_id, "due_at": item.due_at},
+                detail={"note": note, "actor": actor_id, "due_at": item.due_at, **_key(key)},
             )
         )
 
-    def handed_off(self, item: Item, previous_owner: str, actor_id: str) -> None:
+    def handed_off(
+        self, item: Item, previous_owner: str, actor_id: str, key: str | None = None
+    ) -> None:
         self._record(
             Said(
                 "handed_off",
                 item.team_id,
                 item.owner_id,  # by DM, to the new owner
                 (item.id,),
-                detail={"previous_owner": previous_owner, "actor": actor_id},
+                detail={"previous_owner": previous_owner, "actor": actor_id, **_key(key)},
             )
         )
+
+    def posted(
+        self, key: str, oldest: datetime, *, channel: str | None = None, dm: str | None = None
+    ) -> bool:
+        """Whether a post under `key` was recorded (where it went is the caller's to say)."""
+        return any(said.detail.get("key") == key for said in self.log)
 
     def channel_changed(
         self, channel_id: str, previous_owner: str, new_owner: str | None, actor_id: str
