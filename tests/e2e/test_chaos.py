@@ -1,8 +1,9 @@
 """The chaos test: two replicas on PostgreSQL under mixed traffic while everything fails.
 
 A seeded schedule sends signed `/promise` commands, a client's messages in a watched
-channel, teammates' thread replies to them and Done clicks on the nudge DMs that arrived,
-each to whichever replica is up; meanwhile replicas are SIGKILLed at random moments and
+channel, teammates' thread replies to them, Done clicks on the nudge DMs that arrived and
+`/promise done` for promises made in the channel (each thanked there), each to whichever
+replica is up; meanwhile replicas are SIGKILLed at random moments and
 restarted (at least ten times), the fake Slack answers bursts of 429 (with Retry-After) and
 5xx, and the database "restarts" once. The server is shared with other tests, so the
 restart is simulated for this test's own database only, as its clients see a real one:
@@ -15,7 +16,8 @@ answer (nor the per-person limit's "faster than I can keep up"). One that wasn't
 retries it (same event ID), a command or a click as a person does, typed or clicked anew.
 Afterwards, once nothing is pending (polled, bounded): every acked command made exactly
 one promise, every client message is recorded once, every replied-to message's item is
-closed, every clicked item is done, every due nudge is named by exactly one DM's Slack
+closed, every clicked or `done` item is done, each `done` posted exactly one thank-you,
+every due nudge is named by exactly one DM's Slack
 metadata (and no nudge by two), and no intake row or nudge claim is left stuck. Clicks are
 stored before their ack like the rest: none is clicked again once acked.
 """
@@ -59,7 +61,7 @@ SEED = 20261201
 CLIENT = "U0CLIENT"
 KILLS = 12
 RUN = 24.0  # seconds of traffic and faults
-COMMANDS, CLIENT_MESSAGES, REPLIES, CLICKS = 110, 70, 25, 35
+COMMANDS, CLIENT_MESSAGES, REPLIES, CLICKS, DONES = 110, 70, 25, 35, 15
 NOT_SAVED = "couldn't save that"
 # The per-person limit's answer (bot/slack/fair_use.py): nothing was stored, so not acked;
 # the person sends it again a little later (a command retried while replicas are down
@@ -88,6 +90,7 @@ class Tally:
     client_ts: list[str] = field(default_factory=list)
     replied_to: list[str] = field(default_factory=list)
     clicked: dict[int, str] = field(default_factory=dict)  # item → user who clicked Done
+    closed: dict[int, str] = field(default_factory=dict)  # item → owner: `/promise done` acked
 
 
 class Sender:
@@ -294,6 +297,7 @@ def drive(
     """The traffic, paced over the run; clicks and replies come in its later part."""
     early = ["command"] * (COMMANDS // 2) + ["client"] * CLIENT_MESSAGES
     late = ["command"] * (COMMANDS - COMMANDS // 2) + ["reply"] * REPLIES + ["click"] * CLICKS
+    late += ["done"] * DONES
     rng.shuffle(early)
     rng.shuffle(late)
     schedule = early + late
@@ -325,6 +329,8 @@ def drive(
             body = event_body(fake, event)
             sender.until_acked(lambda _, b=body: (b, "application/json"), "event")
             tally.replied_to.append(parent)
+        elif kind == "done":
+            close_one(fake, store, sender, tally, rng)
         else:
             buttons = done_buttons(fake, users, tally.clicked)
             if not buttons:
@@ -348,6 +354,44 @@ def send_command(fake: FakeSlack, user: str, n: int, sender: Sender, tally: Tall
 
     tries, _ = sender.until_acked(typed, "command")
     tally.commands[f"send report {n} try {tries - 1}"] = True
+
+
+def close_one(
+    fake: FakeSlack, store: Store, sender: Sender, tally: Tally, rng: random.Random
+) -> None:
+    """The owner of a promise made in the channel closes it: `/promise done ID` (typed anew
+    when not acked), which thanks everyone in the channel."""
+    try:
+        with store.repo.sessions() as s:
+            rows = s.execute(
+                select(Item.id, Item.owner_id).where(
+                    Item.kind == "promise", Item.status == "open", Item.channel_id == "C0CLIENT"
+                )
+            ).all()
+    except Exception:  # the database is "restarting"
+        return
+    rows = [r for r in rows if r.id not in tally.closed]
+    if not rows:
+        return
+    item_id, owner = rows[rng.randrange(len(rows))]
+
+    def typed(_: int) -> tuple[str, str]:
+        form = fake.slash_command(
+            "/promise", f"done {item_id}", user_id=owner, channel_id="C0CLIENT"
+        )
+        return urlencode(form), "application/x-www-form-urlencoded"
+
+    sender.until_acked(typed, "done")
+    tally.closed[item_id] = owner
+
+
+def thank_yous(fake: FakeSlack) -> Counter[int]:
+    """The thank-yous in the channel, by the promise they name ("Promise #12")."""
+    said = Counter[int]()
+    for m in fake.messages("C0CLIENT"):
+        if (m.get("metadata") or {}).get("event_type") == "promise_change":
+            said[int(re.findall(r"Promise #(\d+)", json.dumps(m["blocks"]))[0])] += 1
+    return said
 
 
 def recorded_ts(store: Store) -> list[str]:
@@ -419,6 +463,10 @@ def check(
     doubled += [ts for ts in tally.client_ts if messages[ts] > 1]
     lost += [f"reply to {p}" for p in tally.replied_to if status[by_ts[p]] == "open"]
     lost += [f"click on #{i}" for i in tally.clicked if status[i] != "done"]
+    lost += [f"done #{i}" for i in tally.closed if status[i] != "done"]
+    thanked = thank_yous(fake)
+    lost += [f"thank-you for #{i}" for i in tally.closed if not thanked[i]]
+    doubled += [f"thank-you for #{i}" for i, n in thanked.items() if n > 1]
     found = deliveries(fake, set(users))
     lost += [f"nudge {i}" for i in seeded if not found.get(i)]
     doubled += [f"nudge {i}" for i, dms in found.items() if len(dms) > 1]
@@ -435,4 +483,5 @@ def check(
     assert not stuck, f"nudges claimed by nobody alive: {stuck}"
     assert len(tally.clicked) >= CLICKS // 2, "too few nudge DMs arrived to click"
     assert len(tally.replied_to) >= REPLIES // 2
+    assert len(tally.closed) >= DONES // 2
     return len(lost), len(doubled)
