@@ -80,7 +80,7 @@ def build_app(
     actions.register(app, clicks, uses.promises, uses.workplace, uses.home, notifier, after_ack)
     done.register(clicks, uses.promises, uses.workplace, uses.home, notifier)
     coverage.register(app, uses.coverage, directory)
-    views.register(app, uses.promises, uses.settings)
+    views.register(app, clicks, uses.promises, uses.settings)
     shortcuts.register(app, uses.clients, after_ack)
     home.register(app, uses.home)
     return app

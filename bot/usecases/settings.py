@@ -33,13 +33,18 @@ class Settings:
             self.workplace.settings(who.team_id)
         )
 
-    def save(self, who: Invocation, values: dict[str, str]) -> SettingsSaved | FormErrors | Problem:
-        """Check and store the form's values (by variable name)."""
+    def check(self, who: Invocation, values: dict[str, str]) -> FormErrors | Problem | None:
+        """Whether `who` may save the form's values (by variable name), and each field's
+        problem; None when all is fine. Nothing is stored."""
         if problem := self.workplace.may_configure(who):
             return problem
         errors = self.workplace.check(values)
-        if errors:
-            return FormErrors(errors)
+        return FormErrors(errors) if errors else None
+
+    def save(self, who: Invocation, values: dict[str, str]) -> SettingsSaved | FormErrors | Problem:
+        """Check and store the form's values (by variable name)."""
+        if refused := self.check(who, values):
+            return refused
         changes = self.workplace.save(who.team_id, values, who.user_id, self.clock.now())
         return SettingsSaved(changes)
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from bot.store.models import Nudge, WorkspaceSettings
-from tests.e2e.conftest import NY
-from tests.e2e.harness import TEAM, Bot, text_of
+from bot.store.models import IntakeRequest, Nudge, WorkspaceSettings
+from tests.e2e.conftest import NY, START
+from tests.e2e.harness import TEAM, Bot, text_of, tick_at
 from tests.fakeslack import FakeSlack
 
 
@@ -49,7 +49,10 @@ def state_of(view: dict[str, Any], **changes: Any) -> dict[str, Any]:
 
 
 def submit(bot: Bot, view: dict[str, Any], user: str, **changes: Any) -> Any:
-    return bot.submit_view(user, view, state_of(view, **changes), view_id="V0SET")
+    """Submit the form; a valid one is saved and applied after the ack: wait for that."""
+    answer = bot.submit_view(user, view, state_of(view, **changes), view_id="V0SET")
+    assert bot.runtime.after_ack.drain(timeout=10)
+    return answer
 
 
 def stored(bot: Bot) -> dict[str, str]:
@@ -202,3 +205,34 @@ def test_a_waiting_coverage_dm_moves_with_the_working_day(bot: Bot) -> None:
     bot.fake.wait_for("chat.postEphemeral", where=lambda c: "saved" in text_of(c.params))
     [dm] = queued(bot, "coverage")
     assert dm.due_at == datetime(2026, 12, 21, 9, 0, tzinfo=NY)
+
+
+def test_a_save_cut_off_before_its_re_plan_is_re_planned_after_a_restart(bot: Bot) -> None:
+    """Acked means stored: the form is in the intake, and one processed again (its
+    process died after the save, before the re-plan) still re-plans the workspace."""
+    bot.command("send the deck by friday")
+    view = open_settings(bot, "U0LEAD")
+    submit(bot, view, "U0LEAD", end_of_day="18:00")
+    assert stored(bot) == {"PROMISE_END_OF_DAY": "18:00"}
+    # As the first run left it: saved, the end-of-day DM still at the old time, undone.
+    with bot.runtime.repo.sessions.begin() as s:
+        s.execute(
+            update(Nudge)
+            .where(Nudge.kind == "eod")
+            .values(due_at=datetime(2026, 12, 1, 16, 30, tzinfo=NY))
+        )
+        s.execute(
+            update(IntakeRequest).where(IntakeRequest.kind == "interaction").values(done_at=None)
+        )
+
+    tick_at(bot, START + bot.runtime.settings.lease + timedelta(seconds=1))
+    assert bot.runtime.after_ack.drain(timeout=10)
+
+    [eod] = queued(bot, "eod")
+    assert eod.due_at == datetime(2026, 12, 1, 17, 30, tzinfo=NY)
+    assert stored(bot) == {"PROMISE_END_OF_DAY": "18:00"}
+    confirmations = [
+        c for c in bot.fake.calls_to("chat.postEphemeral") if "saved" in text_of(c.params)
+    ]
+    assert len(confirmations) == 2  # told again, truly: saved, and nothing left to change
+    assert "Settings saved. Nothing changed." in text_of(confirmations[-1].params)

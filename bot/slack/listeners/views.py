@@ -1,5 +1,6 @@
 """The new-promise modal: validate and store in the ack (errors show under each field),
-then confirm to the person after the ack."""
+then confirm to the person after the ack. The settings form: checked in the ack, stored
+in the intake, saved and applied after it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.core.intake import Request
 from bot.slack.blocks.render import render
+from bot.slack.listeners.interactions import Check, Interactions, Work
 from bot.slack.modals import frame as modals
 from bot.slack.modals import promise as promise_form
 from bot.slack.modals import settings as settings_form
@@ -57,45 +60,43 @@ def confirm_created(
         modals.tell(client, body, view, message)
 
 
-def settings_submitted(settings: Settings) -> Callable[..., None]:
-    """Check and store in the ack, so problems show under each field."""
+def check_settings(settings: Settings) -> Check:
+    """The settings form's ack: who may change them and every field's problem, under it."""
 
-    def on_submit(
-        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
-    ) -> None:
-        who = _who(body, None)
-        result = settings.save(who, settings_form.read(view))
+    def check(body: dict[str, Any], view: dict[str, Any]) -> dict[str, str]:
+        result = settings.check(_who(body, None), settings_form.read(view))
         if isinstance(result, FormErrors):
-            ack(response_action="errors", errors=settings_form.errors_by_block(result.errors))
-            return
+            return settings_form.errors_by_block(result.errors)
         if isinstance(result, Problem):
-            ack(response_action="errors", errors={"lead": result.message})
+            return {"lead": result.message}
+        return {}
+
+    return check
+
+
+def apply_settings(settings: Settings, client: WebClient) -> Work:
+    """After the ack (stored in the intake): save, re-plan the workspace, say what changed.
+    The re-plan runs after every save: done again after a crash, the save finds nothing
+    left to change, but the first run's re-plan may never have happened."""
+
+    def apply(request: Request, body: dict[str, Any]) -> None:
+        view = body["view"]
+        who = _who(body, None)
+        saved = settings.save(who, settings_form.read(view))
+        if not isinstance(saved, SettingsSaved):  # changed since the ack (another admin)
+            modals.tell(client, body, view, render(saved))
             return
-        context["settings_saved"] = result
-        ack()
-
-    return on_submit
-
-
-def settings_applied(settings: Settings) -> Callable[..., None]:
-    """After the ack: re-plan the workspace's open items, then say what changed."""
-
-    def apply(
-        body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
-    ) -> None:
-        saved = context.get("settings_saved")
-        if not isinstance(saved, SettingsSaved):
-            return
-        team = _who(body, None).team_id
-        replanned = settings.replan_workspace(team) if saved.changes else 0
-        message = settings_form.saved_message(saved.changes, replanned)
-        modals.tell(client, body, view, message)
+        replanned = settings.replan_workspace(who.team_id)
+        modals.tell(client, body, view, settings_form.saved_message(saved.changes, replanned))
 
     return apply
 
 
-def register(app: App, promises: Promises, settings: Settings) -> None:
+def register(app: App, interactions: Interactions, promises: Promises, settings: Settings) -> None:
     app.view(promise_form.CALLBACK)(ack=create_submitted(promises), lazy=[confirm_created])
-    app.view(settings_form.CALLBACK)(
-        ack=settings_submitted(settings), lazy=[settings_applied(settings)]
+    interactions.form(
+        settings_form.CALLBACK,
+        check_settings(settings),
+        apply_settings(settings, app.client),
+        "lead",
     )
