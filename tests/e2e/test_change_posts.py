@@ -7,13 +7,13 @@ the request posts it in the first case and finds it (by its metadata) in the sec
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.store.models import IntakeRequest, Item, ItemEvent
+from tests.e2e import test_intake_crash
 from tests.e2e.replicas import post, serving
 from tests.e2e.test_durability import BotProcess, Store, add_users, wait_until
 from tests.fakeslack import FakeSlack
@@ -27,18 +27,13 @@ def fake() -> Iterator[FakeSlack]:
     fake.stop()
 
 
-@pytest.fixture
-def bots(fake: FakeSlack, tmp_path: Path) -> Iterator[Callable[[str], BotProcess]]:
-    started: list[BotProcess] = []
+bots = test_intake_crash.bots  # the fixture: start bot processes, each killed at the end
 
-    def start(url: str) -> BotProcess:
-        started.append(BotProcess(f"bot{len(started) + 1}", fake, url, tmp_path))
-        wait_until(lambda: serving(started[-1]), 20, "the bot to serve", started[-1])
-        return started[-1]
 
-    yield start
-    for bot in started:
-        bot.close()
+def started(bots: Callable[[str], BotProcess], url: str) -> BotProcess:
+    bot = bots(url)
+    wait_until(lambda: serving(bot), 20, "the bot to serve", bot)
+    return bot
 
 
 def command(fake: FakeSlack, bot: BotProcess, user: str, text: str) -> str:
@@ -71,7 +66,7 @@ def test_a_thank_you_cut_off_by_a_kill_is_posted_once_after_the_restart(
 ) -> None:
     [owner] = add_users(fake, 1)
     store = Store.open(sqlite_url)
-    first = bots(sqlite_url)
+    first = started(bots, sqlite_url)
     made = command(fake, first, owner, "send the deck by tomorrow 4pm")
     fake.wait_for_response(made)
     with store.repo.sessions() as s:
@@ -89,7 +84,7 @@ def test_a_thank_you_cut_off_by_a_kill_is_posted_once_after_the_restart(
     first.kill()
     assert len(thank_yous(fake)) == (1 if after else 0)
 
-    second = bots(sqlite_url)
+    second = started(bots, sqlite_url)
 
     def processed() -> bool:
         with store.repo.sessions() as s:
