@@ -184,6 +184,7 @@ def test_settings_drop_control_characters(bot: Bot) -> None:
     values["digest_cron"]["value"]["value"] = "0 9 * * mon\x00"
     answer = bot.submit_view("U0LEAD", view, values)
     assert answer.status == 200 and answer.body in ("", "{}"), answer
+    assert bot.runtime.after_ack.drain(timeout=10)  # saved after the ack
     stored = bot.runtime.workplace.stored("T0001")
     assert (stored["PROMISE_TIMEZONE"], stored["PROMISE_DIGEST_CRON"]) == (
         "Europe/Berlin",
