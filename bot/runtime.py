@@ -90,12 +90,17 @@ def build_runtime(
     directory = SlackDirectory(client)
     gate = AckFirst()
     after_ack = AfterAckExecutor(gate)
-    intake = Intake(IntakeStore(engine), after_ack, clock, settings.lease)
+    requests = IntakeStore(engine)
+    intake = Intake(requests, after_ack, clock, settings.lease)
+
+    def again_later(team_id: str, key: str) -> bool:
+        """A request whose post Slack failed for now is processed again after a lease."""
+        return requests.again_later(team_id, key, clock.now() + settings.lease)
 
     workplace = Workplace(repo.settings, settings.defaults, directory)
     watch = HomeWatch()
     planner = Planner(repo, workplace, clock, listeners=[watch])
-    promises = Promises(repo, workplace, planner, notifier, notifier, clock)
+    promises = Promises(repo, workplace, planner, notifier, notifier, clock, again_later)
     clients = Clients(repo, directory, notifier, workplace, planner, promises, clock, notifier)
     coverage = Coverage(repo, workplace, planner, clock)
     digests = Digests(repo, workplace, SlackDigestPoster(notifier), clock)

@@ -123,6 +123,24 @@ class IntakeStore:
             result = conn.execute(_DONE, {**_mine(request), "at": now})
             return bool(result.rowcount)
 
+    def again_later(self, team_id: str, key: str, at: datetime) -> bool:
+        """Have the request under `key` processed again from `at` (its work is not all done:
+        Slack failed the post that follows its change), counted as a failed try. Its claim
+        passes to nobody, so the run in hand can't mark it done. False when it was tried
+        MAX_ATTEMPTS times already, or is done."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(_T)
+                .where(
+                    _C.team_id == team_id,
+                    _C.key == key,
+                    _C.done_at.is_(None),
+                    _C.attempts < MAX_ATTEMPTS - 1,
+                )
+                .values(claim=_token(), lease_until=at, attempts=_C.attempts + 1)
+            )
+            return bool(result.rowcount)
+
     def reclaim(
         self, now: datetime, lease: timedelta, busy: Collection[int] = (), limit: int = 200
     ) -> list[Request]:

@@ -19,7 +19,7 @@ from bot.core.outcome import Outcome, judge
 from bot.core.sla import reply_due
 from bot.core.when import WhenError, deadline_on, parse_when
 from bot.store.repo import Repo
-from bot.usecases.change_posts import ChangePosts
+from bot.usecases.change_posts import NO_POST, ChangePosts, Later, Told
 from bot.usecases.planner import Planner
 from bot.usecases.ports import ChannelInfo, Notifier, NotifyError
 from bot.usecases.results import (
@@ -57,6 +57,7 @@ class Promises:
         notifier: Notifier,
         channels: ChannelInfo,
         clock: Clock,
+        later: Later,
     ) -> None:
         self.repo = repo
         self.workplace = workplace
@@ -64,7 +65,7 @@ class Promises:
         self.notifier = notifier
         self.channels = channels
         self.clock = clock
-        self.posts = ChangePosts(repo, notifier)
+        self.posts = ChangePosts(repo, notifier, later)
 
     # -- the new-promise form
 
@@ -210,16 +211,14 @@ class Promises:
         key = who.request_key
         if key is not None and (again := self.repo.recorded(who.team_id, key)) is not None:
             item, outcome = again.item, _outcome(again.item, again.at)
-            error = self.posts.again(
+            told = self.posts.again(
                 who.team_id,
                 key,
                 again,
                 lambda: self._thank(item, outcome, key),
                 channel=item.channel_id,
             )
-            return Closed(
-                item, outcome, announced=bool(again.post) and not error, announce_error=error
-            )
+            return _closed(item, outcome, told)
         item, problem = self._editable(who, item_id, "close")
         if problem:
             return problem
@@ -238,8 +237,8 @@ class Promises:
         outcome = _outcome(closed, now)
         if not thanks:
             return Closed(closed, outcome, announced=False)
-        error = self.posts.send(who.team_id, key, lambda: self._thank(closed, outcome, key))
-        return Closed(closed, outcome, announced=error is None, announce_error=error)
+        told = self.posts.send(who.team_id, key, lambda: self._thank(closed, outcome, key))
+        return _closed(closed, outcome, told)
 
     def _thank(self, item: ItemView, outcome: Outcome, key: str | None) -> None:
         reads = self._client_reads(item.team_id, item.channel_id or "")
@@ -276,15 +275,14 @@ class Promises:
             tz = self.workplace.calendar_for(who.team_id, who.user_id).tz.key
             early = again.due_before is not None and again.at <= again.due_before
             moved_item = again.item
-            error = self.posts.again(
+            told = self.posts.again(
                 who.team_id,
                 key,
                 again,
                 lambda: self.notifier.deadline_moved(moved_item, note or "", who.user_id, tz, key),
                 channel=moved_item.channel_id,
             )
-            posted = bool(again.post) and not error
-            return Moved(moved_item, tz, early, note_posted=posted, post_error=error)
+            return _moved(moved_item, tz, early, told)
         item, problem = self._editable(who, item_id, "move")
         if problem:
             return problem
@@ -311,13 +309,13 @@ class Promises:
         self.planner.replan(moved)
         in_advance = now <= item.due_at
         if not tell:
-            return Moved(moved, cal.tz.key, in_advance, note_posted=False)
-        error = self.posts.send(
+            return _moved(moved, cal.tz.key, in_advance, NO_POST)
+        told = self.posts.send(
             who.team_id,
             key,
             lambda: self.notifier.deadline_moved(moved, note or "", who.user_id, cal.tz.key, key),
         )
-        return Moved(moved, cal.tz.key, in_advance, note_posted=error is None, post_error=error)
+        return _moved(moved, cal.tz.key, in_advance, told)
 
     def snooze(self, who: Invocation, item_id: int, choice: str) -> Result:
         """Quiet until then: `30m`, `1h`, or `tomorrow` (the owner's next working morning)."""
@@ -377,7 +375,7 @@ class Promises:
         if key is not None and (again := self.repo.recorded(who.team_id, key)) is not None:
             previous = again.from_owner or who.user_id
             handed_item = again.item
-            error = self.posts.again(
+            told = self.posts.again(
                 who.team_id,
                 key,
                 again,
@@ -385,7 +383,7 @@ class Promises:
                 dm=to,
             )
             # A hand-off always DMs: one from before posts were recorded was told then.
-            return HandedOff(handed_item, previous, told=error is None, tell_error=error)
+            return _handed_off(handed_item, previous, told, told_before=again.post is None)
         item, problem = self._editable(who, item_id, "hand off")
         if problem:
             return problem
@@ -401,12 +399,12 @@ class Promises:
             return AlreadyClosed(self.repo.get_item(who.team_id, item.id) or item)
         self.planner.replan(handed)
         self.planner.changed(who.team_id, item.owner_id)  # the previous owner's Home too
-        error = self.posts.send(
+        told = self.posts.send(
             who.team_id,
             key,
             lambda: self.notifier.handed_off(handed, item.owner_id, who.user_id, key),
         )
-        return HandedOff(handed, item.owner_id, told=error is None, tell_error=error)
+        return _handed_off(handed, item.owner_id, told)
 
     def _client_reads(self, team_id: str, channel_id: str) -> bool:
         """Whether the client can read the channel: a watched client channel, or one shared
@@ -476,6 +474,24 @@ class Promises:
                 "/promise list",
             )
         return item, None  # closed already: the repo's conditional update reports AlreadyClosed
+
+
+def _closed(item: ItemView, outcome: Outcome, told: Told) -> Closed:
+    return Closed(item, outcome, told.posted, announce_error=told.error, announce_later=told.later)
+
+
+def _moved(item: ItemView, tz: str, in_advance: bool, told: Told) -> Moved:
+    return Moved(item, tz, in_advance, told.posted, post_error=told.error, post_later=told.later)
+
+
+def _handed_off(item: ItemView, previous: str, told: Told, told_before: bool = False) -> HandedOff:
+    return HandedOff(
+        item,
+        previous,
+        told=told.posted or told_before,
+        tell_error=told.error,
+        tell_later=told.later,
+    )
 
 
 def _outcome(item: ItemView, closed_at: datetime) -> Outcome:

@@ -53,6 +53,7 @@ class Closed:
     outcome: Outcome
     announced: bool
     announce_error: str | None = None
+    announce_later: bool = False  # Slack failed the thank-you for now: it follows
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Moved:
     in_advance: bool
     note_posted: bool
     post_error: str | None = None
+    post_later: bool = False  # Slack failed the note for now: it follows
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ class HandedOff:
     previous_owner: str
     told: bool
     tell_error: str | None = None
+    tell_later: bool = False  # Slack failed the DM for now: it follows
 
 
 @dataclass(frozen=True)

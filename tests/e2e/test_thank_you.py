@@ -131,3 +131,37 @@ def test_follow_up_done_posts_no_second_thank_you(bot: Bot) -> None:
     [update] = bot.fake.wait_for("chat.update")
     assert "Followed up" in text_of(update.params)
     assert len(channel_posts(bot)) == 1  # the loop was closed (and thanked) at delivery
+
+
+def thank_yous(bot: Bot) -> list[dict[str, Any]]:
+    """The thank-yous Slack holds in the channel (what it took, not what it was asked)."""
+    return [m for m in bot.fake.messages("C0CLIENT") if "Thank you" in str(m.get("text"))]
+
+
+def test_a_thank_you_slack_fails_for_now_follows_when_the_request_runs_again(
+    bot: Bot,
+) -> None:
+    """Slack failing the post after the close is stored: the person is told it follows, the
+    intake processes the request again after a lease, and the thank-you goes once."""
+    bot.command("send the deck by fri 3pm")
+    [item] = bot.items()
+    bot.fake.fail_next("chat.postMessage", status=200, error="service_unavailable")
+    body, url = bot.command_body(f"done {item.id}")
+    assert bot.post_signed(body, "application/x-www-form-urlencoded").status == 200
+    [first] = bot.fake.wait_for_response(url)
+    assert "Slack didn't answer just now: I'll post the thank-you in <#C0CLIENT>" in text_of(
+        first.payload
+    )
+    assert [i.status for i in bot.items()] == ["done"] and thank_yous(bot) == []
+
+    tick_at(bot, bot.clock.now() + bot.runtime.settings.lease + timedelta(seconds=1))
+    assert bot.runtime.after_ack.drain(timeout=10)
+
+    [thanks] = thank_yous(bot)
+    assert "Thank you <@U0OWNER>" in thanks["text"]
+    assert thanks["metadata"]["event_type"] == "promise_change"
+    _, again = bot.fake.wait_for_response(url, count=2)
+    assert "I thanked everyone in <#C0CLIENT>" in text_of(again.payload)
+    tick_at(bot, bot.clock.now() + 2 * bot.runtime.settings.lease)  # nothing left to do
+    assert bot.runtime.after_ack.drain(timeout=10)
+    assert len(thank_yous(bot)) == 1

@@ -112,6 +112,10 @@ class Transcript:
         self.log: list[Said] = []
         self.channels: dict[str, ChannelFacts] = {}
         self.already_sent: dict[int, tuple[str, str]] = {}  # nudge id → (channel, ts)
+        # Requests handed back to the intake for later (a post Slack failed for now); how
+        # many more times the intake would take one back before giving it up.
+        self.handed_back: list[tuple[str, str]] = []
+        self.tries_left = 4
         self._refusals: dict[str, list[NotifyError]] = defaultdict(list)
 
     # -- set-up
@@ -185,6 +189,14 @@ class Transcript:
                 detail={"previous_owner": previous_owner, "actor": actor_id, **_key(key)},
             )
         )
+
+    def later(self, team_id: str, key: str) -> bool:
+        """The intake's `again_later`: True while it has tries left."""
+        if self.tries_left <= 0:
+            return False
+        self.tries_left -= 1
+        self.handed_back.append((team_id, key))
+        return True
 
     def posted(
         self, key: str, oldest: datetime, *, channel: str | None = None, dm: str | None = None
@@ -378,7 +390,7 @@ def build_world(
     workplace = Workplace(repo.settings, defaults, directory)
     watch = HomeWatch()
     planner = Planner(repo, workplace, clock, listeners=[watch, listener])
-    promises = Promises(repo, workplace, planner, transcript, transcript, clock)
+    promises = Promises(repo, workplace, planner, transcript, transcript, clock, transcript.later)
     clients = Clients(repo, directory, transcript, workplace, planner, promises, clock, transcript)
     coverage = Coverage(repo, workplace, planner, clock)
     digests = Digests(repo, workplace, transcript, clock)

@@ -10,6 +10,7 @@ import pytest
 
 from bot.core.items import PostState
 from bot.store.models import ItemEvent
+from bot.usecases.change_posts import GAVE_UP
 from bot.usecases.results import Closed, HandedOff, Invocation, Moved
 from tests.usecases.data import CHANNEL, MARIA, NOW, SAM, TEAM, at
 from tests.usecases.stubs import Said, World
@@ -106,3 +107,38 @@ def test_a_post_slack_refused_is_reported_again_not_retried(world: World) -> Non
     assert isinstance(again, Closed) and not again.announced
     assert again.announce_error == "not_in_channel"  # what the person was told, again
     assert world.transcript.said("thank_you") == []
+
+
+def test_a_post_slack_fails_for_now_is_handed_back_and_made_when_the_request_runs_again(
+    world: World,
+) -> None:
+    item = world.promise(by="3pm")
+    world.transcript.clear()
+    world.transcript.refuse("thank_you", "service_unavailable", transient=True)
+
+    first = world.promises.close(asked(), item.id)
+
+    assert isinstance(first, Closed) and first.announce_later and not first.announced
+    assert world.transcript.handed_back == [(TEAM, KEY)]  # the intake runs it again later
+    assert post_state(world) == PostState.OWED
+    assert world.item(item.id).status == "done"
+
+    again = world.promises.close(asked(), item.id)  # the intake's next try
+
+    assert isinstance(again, Closed) and again.announced
+    [said] = world.transcript.said("thank_you")
+    assert said.detail["key"] == KEY
+    assert post_state(world) == PostState.POSTED
+
+
+def test_a_post_slack_keeps_failing_is_given_up_and_the_person_told(world: World) -> None:
+    item = world.promise(by="3pm")
+    world.transcript.tries_left = 0  # the intake has given this request all its tries
+    world.transcript.refuse("handed_off", "service_unavailable", transient=True)
+
+    result = world.promises.hand_off(asked(), item.id, SAM)
+
+    assert isinstance(result, HandedOff) and not result.told and not result.tell_later
+    assert result.tell_error == GAVE_UP
+    assert post_state(world) == PostState.failed(GAVE_UP)
+    assert world.item(item.id).owner_id == SAM  # the hand-off itself stands

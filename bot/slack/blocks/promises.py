@@ -21,6 +21,7 @@ from bot.slack.blocks.common import (
     section,
     when,
 )
+from bot.usecases.change_posts import GAVE_UP
 from bot.usecases.results import (
     AlreadyClosed,
     Cancelled,
@@ -64,14 +65,27 @@ def created(result: Created) -> Message:
 def closed(result: Closed) -> Message:
     item, error = result.item, result.announce_error
     line = f":tada: Closed {_label(item)} {describe(item)} — {result.outcome.describe()}."
+    where = f"<#{item.channel_id}>"
     if result.announced and item.channel_id:
-        line += f" I thanked everyone in <#{item.channel_id}>."
-    elif error:
+        line += f" I thanked everyone in {where}."
+    elif result.announce_later:
+        line += f"\n{_SLACK_LATER} I'll post the thank-you in {where} in a few minutes."
+    elif error == GAVE_UP:
+        line += f"\nI couldn't post the thank-you in {where}: {_SLACK_KEPT_FAILING} Please thank everyone there yourself."
+    elif error in _NOT_THERE:
         line += (
-            f"\nI couldn't post the thank-you in <#{item.channel_id}> (`{error}`). "
+            f"\nI couldn't post the thank-you in {where} (`{error}`). "
             "Invite me there with `/invite @promise-bot` so I can next time."
         )
+    elif error:
+        line += f"\nI couldn't post the thank-you in {where} (`{error}`)."
     return answer(line, line)
+
+
+_SLACK_LATER = "Slack didn't answer just now:"
+_SLACK_KEPT_FAILING = "Slack kept failing."
+# Refusals a `/invite` cures.
+_NOT_THERE = ("not_in_channel", "channel_not_found")
 
 
 def already_closed(result: AlreadyClosed) -> Message:
@@ -92,6 +106,10 @@ def moved(result: Moved) -> Message:
     )
     if result.note_posted:
         line += f"\nI posted your note in <#{item.channel_id}>."
+    elif result.post_later:
+        line += f"\n{_SLACK_LATER} I'll post your note in <#{item.channel_id}> in a few minutes."
+    elif error == GAVE_UP:
+        line += f"\nI couldn't post your note in <#{item.channel_id}>: {_SLACK_KEPT_FAILING} Please tell the client yourself."
     elif error:
         line += f"\nI couldn't post your note in <#{item.channel_id}> (`{error}`): please tell the client yourself."
     return answer(line, line)
@@ -133,11 +151,14 @@ def waiting(result: Waiting) -> Message:
 def handed_off(result: HandedOff) -> Message:
     item = result.item
     line = f":handshake: {_label(item)} {describe(item)} is now <@{item.owner_id}>'s (was <@{result.previous_owner}>'s)."
-    line += (
-        " I told them by DM."
-        if result.told
-        else f" I couldn't DM them (`{result.tell_error}`): please tell them."
-    )
+    if result.told:
+        line += " I told them by DM."
+    elif result.tell_later:
+        line += f" {_SLACK_LATER} I'll DM them in a few minutes."
+    elif result.tell_error == GAVE_UP:
+        line += f" I couldn't DM them: {_SLACK_KEPT_FAILING} Please tell them yourself."
+    else:
+        line += f" I couldn't DM them (`{result.tell_error}`): please tell them."
     return answer(line, line)
 
 
