@@ -53,24 +53,32 @@ class Refusals:
 
 
 class Replays:
-    """The signatures of the requests answered in the last REPLAY_WINDOW (per process)."""
+    """The signatures of the requests answered well in the last REPLAY_WINDOW (per process).
+
+    Only an answer below 500 is remembered: a request that failed (its intake write did,
+    say) must be processed when it comes again. Slack's first retry of an event comes at
+    once, often in the same second, so with the same timestamp and body: the same
+    signature. Remembered on arrival, that retry was answered 200 unprocessed, and the
+    event was lost."""
 
     def __init__(self, size: int = 100_000) -> None:
         self._seen: OrderedDict[str, float] = OrderedDict()
         self._lock = threading.Lock()
         self._size = size
 
-    def first_time(self, signature: str) -> bool:
+    def seen(self, signature: str) -> bool:
         now = time.monotonic()
         with self._lock:
             while self._seen and next(iter(self._seen.values())) < now:
                 self._seen.popitem(last=False)
-            if signature in self._seen:
-                return False
-            self._seen[signature] = now + REPLAY_WINDOW
+            return signature in self._seen
+
+    def remember(self, signature: str) -> None:
+        with self._lock:
+            self._seen[signature] = time.monotonic() + REPLAY_WINDOW
+            self._seen.move_to_end(signature)
             if len(self._seen) > self._size:
                 self._seen.popitem(last=False)
-            return True
 
 
 class WebApp:
@@ -108,11 +116,20 @@ class WebApp:
                 status, body, why = refused
                 self.refusals.note(why)
                 return _plain(start_response, status, body)
+            signature = environ.get("HTTP_X_SLACK_SIGNATURE") or ""
+            answered: list[str] = []
+
+            def respond(status: str, headers: Any, exc_info: Any = None) -> Any:
+                answered.append(status)
+                return start_response(status, headers, exc_info)
+
             self.gate.enter()
             try:
-                return self.slack(environ, start_response)
+                return self.slack(environ, respond)
             finally:
                 self.gate.leave()
+                if answered and int(answered[0][:3]) < 500:
+                    self.replays.remember(signature)
         return _plain(start_response, "404 Not Found", "not found")
 
     def _check(self, environ: dict[str, Any]) -> tuple[str, str, str] | None:
@@ -136,7 +153,7 @@ class WebApp:
             return "401 Unauthorized", "invalid signature", "a bad or stale signature"
         if not _parses(text, environ.get("CONTENT_TYPE") or ""):
             return "400 Bad Request", "malformed request", "a signed request that doesn't parse"
-        if not self.replays.first_time(signature):
+        if self.replays.seen(signature):
             return "200 OK", "", "a replayed request (answered before)"
         return None
 

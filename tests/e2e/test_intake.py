@@ -167,3 +167,28 @@ def test_a_message_slack_cant_say_who_wrote_closes_nothing_and_is_tried_again(
     items = {i.message_ts: i for i in settle(other)}
     assert items[asked].status == "open"
     assert (items[later].status, items[later].client_user_id) == ("open", "U0VISITOR")
+
+
+def test_an_event_slack_sends_again_at_once_after_a_500_is_processed(watched: Bot) -> None:
+    """Slack's first retry comes at once, often in the same second: the same timestamp and
+    body, so the same signature. It is not a replay to ignore when the first try failed."""
+    asked = ts_at(START)
+    watched.fake.add_message("C0CLIENT", "Can you send the quote?", user="U0CLIENT", ts=asked)
+    event = {"type": "message", "channel": "C0CLIENT", "user": "U0CLIENT"}
+    event |= {"user_team": "T0ACME", "text": "Can you send the quote?", "ts": asked}
+    raw = json.dumps(watched.fake.event_callback(event))
+    headers = {**signed_headers("e2e-signing-secret", raw), "Content-Type": "application/json"}
+    with watched.runtime.repo.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE intake RENAME TO intake_away"))  # the write fails
+    assert watched.request("POST", "/slack/events", raw, headers).status == 500
+    with watched.runtime.repo.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE intake_away RENAME TO intake"))
+
+    retried = {**headers, "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"}
+    assert watched.request("POST", "/slack/events", raw, retried).status == 200
+
+    [item] = settle(watched)
+    assert (item.message_ts, item.status) == (asked, "open")
+    # Answered well once, the same signed request is a replay now: ignored.
+    assert watched.request("POST", "/slack/events", raw, retried).status == 200
+    assert len(settle(watched)) == 1
