@@ -288,6 +288,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     for name in sorted(name for name, _, _ in FIELDS.values() if name in env):
         check(lambda name=name: override(Defaults(), {name: env[name]}))  # each on its own
     defaults = check(lambda: load_defaults(env)) if not errors else None
+    if defaults is not None and lease is not None and lease < 2 * defaults.tick:
+        # What a process holds is renewed on its tick: a shorter lease lapses in between.
+        errors.append(
+            f"PROMISE_LEASE ({lease}) must be at least twice PROMISE_TICK ({defaults.tick}): "
+            "a running process renews what it holds on each tick"
+        )
     if errors or defaults is None:
         raise ConfigError("\n".join(errors))
     return Settings(

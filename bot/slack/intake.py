@@ -102,8 +102,10 @@ class Intake:
         self.lease = lease
         self._commits = GroupCommit(store, clock, lease)
         self._handlers: dict[RequestKind, Handler] = {}
-        # Requests this process has queued or is running: never reclaimed from itself.
-        self._busy: set[int] = set()
+        # Requests this process has queued or is running: never reclaimed from itself, and
+        # their leases renewed on each tick, so that no other process takes one up while
+        # it is still at work here (a slow Slack can outlast a lease).
+        self._busy: dict[int, Request] = {}
         self._busy_lock = threading.Lock()
         self._in_order = InOrder(pool)
 
@@ -123,7 +125,7 @@ class Intake:
 
     def _submit(self, request: Request, body: dict[str, Any] | None, first: bool = False) -> None:
         with self._busy_lock:
-            self._busy.add(request.id)
+            self._busy[request.id] = request
         if first:
             self.pool.submit_first(self.run, request, body)
         elif request.kind in _IN_ORDER:
@@ -133,11 +135,13 @@ class Intake:
             self.pool.submit(self.run, request, body)
 
     def recover(self) -> int:
-        """Queue every request whose process died before finishing it (at start, each tick)."""
+        """Renew the leases of this process's requests in hand, then queue every request
+        whose process died before finishing it (at start, each tick)."""
         with self._busy_lock:
-            busy = set(self._busy)
+            busy = list(self._busy.values())
         try:
-            requests = self.store.reclaim(self.clock.now(), self.lease, busy)
+            self.store.renew(busy, self.clock.now() + self.lease)
+            requests = self.store.reclaim(self.clock.now(), self.lease, [r.id for r in busy])
         except Exception:
             log.exception("could not look for unfinished requests; the next tick tries again")
             return 0
@@ -177,7 +181,7 @@ class Intake:
                 log.exception("%s request %s failed (try %s of %s)%s", *args)
         finally:
             with self._busy_lock:
-                self._busy.discard(request.id)
+                self._busy.pop(request.id, None)
 
 
 # A channel's events run in the order they were taken (see InOrder).

@@ -113,6 +113,12 @@ class IntakeStore:
             result = conn.execute(_START, {**_mine(request), "until": now + lease})
             return bool(result.rowcount)
 
+    def renew(self, requests: Sequence[Request], until: datetime) -> None:
+        """Extend the leases of requests still in hand (those whose claim still holds)."""
+        if requests:
+            with self.engine.begin() as conn:
+                conn.execute(_START, [{**_mine(r), "until": until} for r in requests])
+
     def failed(self, request: Request) -> None:
         """Count a failed try (MAX_ATTEMPTS of them and the request is given up)."""
         with self.engine.begin() as conn:

@@ -192,3 +192,28 @@ def test_an_event_slack_sends_again_at_once_after_a_500_is_processed(watched: Bo
     # Answered well once, the same signed request is a replay now: ignored.
     assert watched.request("POST", "/slack/events", raw, retried).status == 200
     assert len(settle(watched)) == 1
+
+
+def test_a_request_still_at_work_past_its_lease_is_not_taken_up_by_another_replica(
+    make_bot: Callable[..., Bot],
+) -> None:
+    """A slow Slack holds the thank-you past the lease; the working process renews its
+    lease on its tick, so the other replica's tick leaves the request alone: one post."""
+    bot = make_bot()
+    bot.command("send the deck by fri 3pm")
+    [item] = bot.items()
+    other = make_bot()
+    bot.fake.slow_next("chat.postMessage", seconds=2)
+    body, url = bot.command_body(f"done {item.id}")
+    assert bot.post_signed(body, "application/x-www-form-urlencoded").status == 200
+    bot.fake.wait_for_held("chat.postMessage")
+
+    past = START + bot.runtime.settings.lease + timedelta(seconds=1)
+    tick_at(bot, past)  # still at work: its lease is renewed
+    tick_at(other, past)
+    assert other.runtime.after_ack.drain(timeout=10)
+    assert bot.runtime.after_ack.drain(timeout=10)
+
+    thanks = [m for m in bot.fake.messages("C0CLIENT") if "Thank you" in str(m.get("text"))]
+    assert len(thanks) == 1
+    assert "I thanked everyone" in answers(bot, url)[-1] and len(answers(bot, url)) == 1

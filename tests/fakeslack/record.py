@@ -37,6 +37,12 @@ class Record(SlackState):
         with self._lock:
             return list(self._held)
 
+    def wait_for_held(self, method: str, timeout: float = 5.0) -> None:
+        """Block until ``slow_next`` holds back a call to ``method``."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: method in self._held, timeout=timeout):
+                raise AssertionError(f"no {method} call was held within {timeout}s")
+
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
             return [c for c in self._calls if c.method == method]

@@ -95,6 +95,12 @@ def test_it_refuses_a_day_that_ends_before_it_starts() -> None:
         load_settings(BASE | {"PROMISE_DAY_START": "18:00", "PROMISE_END_OF_DAY": "09:00"})
 
 
+def test_it_refuses_a_lease_that_lapses_between_two_ticks() -> None:
+    with pytest.raises(ConfigError, match=r"PROMISE_LEASE \(0:00:20\) must be at least twice"):
+        load_settings(BASE | {"PROMISE_LEASE": "20s", "PROMISE_TICK": "15s"})
+    assert load_settings(BASE | {"PROMISE_LEASE": "30s"}).lease == timedelta(seconds=30)
+
+
 def test_it_refuses_a_user_token_as_bot_token() -> None:
     with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN must be a bot token"):
         load_settings({"SLACK_BOT_TOKEN": "xoxp-1", "SLACK_SIGNING_SECRET": "s"})
