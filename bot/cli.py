@@ -188,7 +188,9 @@ def _run(settings: Settings, *, http: bool, port: int | None, host: str) -> None
         runtime.intake.store.forget(before)
 
     # Its first tick, right away, also takes up the requests acked before a crash.
-    scheduler = start_ticking(runtime.dispatcher, settings.defaults.tick, housekeeping)
+    scheduler = start_ticking(
+        runtime.dispatcher, settings.defaults.tick, housekeeping, runtime.intake.renew
+    )
     runtime.home.start()  # re-publishes Home tabs after changes (stopped by close)
     try:
         server.run()

@@ -19,16 +19,30 @@ HOUSEKEEPING = timedelta(hours=1)
 
 
 def start_ticking(
-    dispatcher: Dispatcher, every: timedelta, housekeeping: Callable[[], object] | None = None
+    dispatcher: Dispatcher,
+    every: timedelta,
+    housekeeping: Callable[[], object] | None = None,
+    renew: Callable[[], object] | None = None,
 ) -> BackgroundScheduler:
-    """Run `dispatcher.tick` every `every`, never two at once, skipping missed runs; and
-    `housekeeping` (clearing old records) every hour."""
+    """Run `dispatcher.tick` every `every`, never two at once, skipping missed runs;
+    `renew` (the leases of what this process holds) every `every` too, on its own: a tick
+    slow at Slack must not let them lapse; and `housekeeping` (clearing old records) every
+    hour."""
     scheduler = BackgroundScheduler(timezone="UTC")
+    if renew is not None:
+        scheduler.add_job(
+            _guarded,
+            IntervalTrigger(seconds=every.total_seconds()),
+            args=[renew, "renewing leases failed; the next try is in a tick"],
+            id="renew",
+            max_instances=1,
+            coalesce=True,
+        )
     if housekeeping is not None:
         scheduler.add_job(
             _guarded,
             IntervalTrigger(seconds=HOUSEKEEPING.total_seconds()),
-            args=[housekeeping],
+            args=[housekeeping, "housekeeping failed; it runs again in an hour"],
             id="housekeeping",
             max_instances=1,
             coalesce=True,
@@ -70,8 +84,8 @@ def _tick(dispatcher: Dispatcher) -> None:
         )
 
 
-def _guarded(job: Callable[[], object]) -> None:
+def _guarded(job: Callable[[], object], failed: str) -> None:
     try:
         job()
     except Exception:
-        log.exception("housekeeping failed; it runs again in an hour")
+        log.exception(failed)

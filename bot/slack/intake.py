@@ -134,14 +134,21 @@ class Intake:
         else:
             self.pool.submit(self.run, request, body)
 
+    def renew(self) -> None:
+        """Extend the leases of the requests this process has in hand (on a timer of its
+        own, and before each reclaim)."""
+        with self._busy_lock:
+            busy = list(self._busy.values())
+        self.store.renew(busy, self.clock.now() + self.lease)
+
     def recover(self) -> int:
         """Renew the leases of this process's requests in hand, then queue every request
         whose process died before finishing it (at start, each tick)."""
-        with self._busy_lock:
-            busy = list(self._busy.values())
         try:
-            self.store.renew(busy, self.clock.now() + self.lease)
-            requests = self.store.reclaim(self.clock.now(), self.lease, [r.id for r in busy])
+            self.renew()
+            with self._busy_lock:
+                busy = list(self._busy)
+            requests = self.store.reclaim(self.clock.now(), self.lease, busy)
         except Exception:
             log.exception("could not look for unfinished requests; the next tick tries again")
             return 0

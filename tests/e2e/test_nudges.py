@@ -351,3 +351,24 @@ def test_a_nudge_past_slacks_edit_window_is_answered_privately(bot: Bot) -> None
     [answer] = [r for r in bot.fake.responses if r.url != command_url]  # the click's
     assert "snooze" in text_of(answer.payload).lower()
     assert bot.items()[0].snoozed_until is not None  # the snooze itself was kept
+
+
+def test_leases_are_renewed_while_a_tick_is_held_up_at_slack(bot: Bot) -> None:
+    """The renewal has a timer of its own: a tick slow at Slack (429 waits) must not let
+    the requests this process holds lapse, or another replica takes them up."""
+    import threading
+
+    from bot.scheduler import start_ticking
+
+    bot.command("send the deck by 4pm")
+    bot.clock.set(at(15))
+    bot.fake.slow_next("chat.postMessage", seconds=3)  # the tick's DM hangs at Slack
+    renewed = threading.Event()
+    ticking = start_ticking(bot.runtime.dispatcher, timedelta(seconds=0.2), renew=renewed.set)
+    try:
+        bot.fake.wait_for_held("chat.postMessage")
+        renewed.clear()
+        assert renewed.wait(timeout=2), "no renewal while the tick waited on Slack"
+        assert "chat.postMessage" in bot.fake.held  # the tick was still held up
+    finally:
+        ticking.shutdown(wait=True)
