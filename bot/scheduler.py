@@ -29,24 +29,25 @@ def start_ticking(
     slow at Slack must not let them lapse; and `housekeeping` (clearing old records) every
     hour."""
     scheduler = BackgroundScheduler(timezone="UTC")
-    if renew is not None:
-        scheduler.add_job(
-            _guarded,
-            IntervalTrigger(seconds=every.total_seconds()),
-            args=[renew, "renewing leases failed; the next try is in a tick"],
-            id="renew",
-            max_instances=1,
-            coalesce=True,
-        )
-    if housekeeping is not None:
-        scheduler.add_job(
-            _guarded,
-            IntervalTrigger(seconds=HOUSEKEEPING.total_seconds()),
-            args=[housekeeping, "housekeeping failed; it runs again in an hour"],
-            id="housekeeping",
-            max_instances=1,
-            coalesce=True,
-        )
+    side_jobs = [
+        (renew, every, "renew", "renewing leases failed; the next try is in a tick"),
+        (
+            housekeeping,
+            HOUSEKEEPING,
+            "housekeeping",
+            "housekeeping failed; it runs again in an hour",
+        ),
+    ]
+    for job, interval, job_id, failed in side_jobs:
+        if job is not None:
+            scheduler.add_job(
+                _guarded,
+                IntervalTrigger(seconds=interval.total_seconds()),
+                args=[job, failed],
+                id=job_id,
+                max_instances=1,
+                coalesce=True,
+            )
     scheduler.add_job(
         _tick,
         IntervalTrigger(seconds=every.total_seconds()),
