@@ -103,8 +103,8 @@ class Intake:
         self._commits = GroupCommit(store, clock, lease)
         self._handlers: dict[RequestKind, Handler] = {}
         # Requests this process has queued or is running: never reclaimed from itself, and
-        # their leases renewed on each tick, so that no other process takes one up while
-        # it is still at work here (a slow Slack can outlast a lease).
+        # their leases renewed (`renew`), so that no other process takes one up while it
+        # is still at work here (a slow Slack can outlast a lease).
         self._busy: dict[int, Request] = {}
         self._busy_lock = threading.Lock()
         self._in_order = InOrder(pool)
@@ -135,19 +135,17 @@ class Intake:
             self.pool.submit(self.run, request, body)
 
     def renew(self) -> None:
-        """Extend the leases of the requests this process has in hand (on a timer of its
-        own, and before each reclaim)."""
+        """Extend the leases of the requests this process has in hand; the scheduler runs
+        this on a timer of its own (bot/scheduler.py), so a slow tick can't hold it up."""
         with self._busy_lock:
             busy = list(self._busy.values())
         self.store.renew(busy, self.clock.now() + self.lease)
 
     def recover(self) -> int:
-        """Renew the leases of this process's requests in hand, then queue every request
-        whose process died before finishing it (at start, each tick)."""
+        """Queue every request whose process died before finishing it (at start, each tick)."""
+        with self._busy_lock:
+            busy = list(self._busy)
         try:
-            self.renew()
-            with self._busy_lock:
-                busy = list(self._busy)
             requests = self.store.reclaim(self.clock.now(), self.lease, busy)
         except Exception:
             log.exception("could not look for unfinished requests; the next tick tries again")

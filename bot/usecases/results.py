@@ -121,6 +121,7 @@ class OpenSettings:
 @dataclass(frozen=True)
 class SettingsSaved:
     changes: list[Change]
+    replanned: int = 0  # open items whose nudges were planned again
 
 
 @dataclass(frozen=True)

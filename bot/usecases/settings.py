@@ -42,11 +42,13 @@ class Settings:
         return FormErrors(errors) if errors else None
 
     def save(self, who: Invocation, values: dict[str, str]) -> SettingsSaved | FormErrors | Problem:
-        """Check and store the form's values (by variable name)."""
+        """Check and store the form's values (by variable name), then re-plan the workspace.
+        The re-plan runs after every save, changes or not: a save done again after a crash
+        finds nothing left to change, but the first run's re-plan may never have happened."""
         if refused := self.check(who, values):
             return refused
         changes = self.workplace.save(who.team_id, values, who.user_id, self.clock.now())
-        return SettingsSaved(changes)
+        return SettingsSaved(changes, self.replan_workspace(who.team_id))
 
     def replan_workspace(self, team_id: str) -> int:
         """After a save: re-plan every open item, the end-of-day DMs, the digests and the

@@ -75,19 +75,15 @@ def check_settings(settings: Settings) -> Check:
 
 
 def apply_settings(settings: Settings, client: WebClient) -> Work:
-    """After the ack (stored in the intake): save, re-plan the workspace, say what changed.
-    The re-plan runs after every save: done again after a crash, the save finds nothing
-    left to change, but the first run's re-plan may never have happened."""
+    """After the ack (stored in the intake): save and re-plan, then say what changed."""
 
     def apply(request: Request, body: dict[str, Any]) -> None:
         view = body["view"]
-        who = _who(body, None)
-        saved = settings.save(who, settings_form.read(view))
+        saved = settings.save(_who(body, None), settings_form.read(view))
         if not isinstance(saved, SettingsSaved):  # changed since the ack (another admin)
             modals.tell(client, body, view, render(saved))
             return
-        replanned = settings.replan_workspace(who.team_id)
-        modals.tell(client, body, view, settings_form.saved_message(saved.changes, replanned))
+        modals.tell(client, body, view, settings_form.saved_message(saved.changes, saved.replanned))
 
     return apply
 

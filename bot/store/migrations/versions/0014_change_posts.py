@@ -1,7 +1,7 @@
 """item events remember the post that follows them (a thank-you, a note, a hand-off DM)
 
 Owed from the change's own transaction until Slack answers: a request processed again
-after a crash in between posts it then, once (see bot/usecases/follow_up_posts.py).
+after a crash in between posts it then, once (see bot/usecases/change_posts.py).
 
 Revision ID: 0014
 Revises: 0013
