@@ -152,6 +152,7 @@ def test_a_thank_you_slack_fails_for_now_follows_when_the_request_runs_again(
     assert "Slack didn't answer just now: I'll post the thank-you in <#C0CLIENT>" in text_of(
         first.payload
     )
+    assert bot.runtime.after_ack.drain(timeout=10)  # the first run is over, not just answered
     assert [i.status for i in bot.items()] == ["done"] and thank_yous(bot) == []
 
     tick_at(bot, bot.clock.now() + bot.runtime.settings.lease + timedelta(seconds=1))
